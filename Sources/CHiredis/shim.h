@@ -1,0 +1,4 @@
+#ifndef SENTINEL_CHIREDIS_SHIM_H
+#define SENTINEL_CHIREDIS_SHIM_H
+#include <hiredis/hiredis.h>
+#endif

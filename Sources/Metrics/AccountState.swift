@@ -1,0 +1,93 @@
+/// What the two hashes hold now: registration times, active subscriptions
+/// and MRR, with the entries the contract rejects counted.
+public struct AccountState: Sendable, Equatable {
+    /// Valid registration times at or before `now`, sorted, unix ms.
+    public var registrations: [Int64] = []
+    /// Valid active subscriptions.
+    public var premium = 0
+    /// Their summed monthly value, in the revenue currency.
+    public var mrr = Money.zero
+    /// `bad_registered_at` entries.
+    public var badRegistrations = 0
+    /// `bad_subscription` entries.
+    public var badSubscriptions = 0
+
+    /// No users, no subscriptions.
+    public init() {}
+
+    /// Validates `sentinel:users` and `sentinel:subscriptions` entries.
+    public init(users: [(field: [UInt8], value: [UInt8])], subscriptions: [(field: [UInt8], value: [UInt8])],
+                now: Int64, validator: EventValidator) {
+        registrations.reserveCapacity(users.count)
+        for (user, value) in users {
+            guard AccountState.isUser(user), let ms = AccountState.registrationTime(value) else {
+                badRegistrations += 1
+                continue
+            }
+            if ms <= now { registrations.append(ms) }
+        }
+        registrations.sort()
+        for (user, value) in subscriptions {
+            guard AccountState.isUser(user), let monthly = AccountState.subscriptionValue(value, validator: validator) else {
+                badSubscriptions += 1
+                continue
+            }
+            premium += 1
+            mrr += monthly
+        }
+    }
+
+    /// Registered users at or before an instant.
+    public func registered(atOrBefore ms: Int64) -> Int { upperBound(ms) }
+
+    /// Registered users strictly before an instant.
+    public func registered(before ms: Int64) -> Int { upperBound(ms - 1) }
+
+    private func upperBound(_ ms: Int64) -> Int {
+        var low = 0, high = registrations.count
+        while low < high {
+            let mid = (low + high) / 2
+            if registrations[mid] <= ms { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    static func isUser(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { FieldFormat.isText($0, maxBytes: 128) }
+    }
+
+    /// A decimal integer of ASCII digits (at most 18, so it is a time).
+    static func registrationTime(_ value: [UInt8]) -> Int64? {
+        guard !value.isEmpty, value.count <= 18, value.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return value.reduce(Int64(0)) { $0 * 10 + Int64($1 - 48) }
+    }
+
+    /// A subscription's monthly value in the revenue currency, or nil when
+    /// the contract rejects it.
+    static func subscriptionValue(_ value: [UInt8], validator: EventValidator) -> Money? {
+        guard let root = try? JSONParser.parse(value), case .object = root else { return nil }
+        guard case .string(let amountText)? = root["amount"], let amount = Money(decimal: amountText) else { return nil }
+        if let plan = root["plan"] {
+            guard case .string(let text) = plan, !text.isEmpty else { return nil }
+        }
+        var currency: String?
+        if let field = root["currency"] {
+            guard case .string(let text) = field,
+                  text.withUnsafeBytes({ FieldFormat.isCurrency($0) }) else { return nil }
+            currency = String(decoding: text, as: UTF8.self)
+        }
+        var yearly = false
+        if let field = root["interval"] {
+            guard case .string(let text) = field else { return nil }
+            switch String(decoding: text, as: UTF8.self) {
+            case "month": yearly = false
+            case "year": yearly = true
+            default: return nil
+            }
+        }
+        if let since = root["since"], !since.isInteger { return nil }
+        let rate = currency.map { validator.rate(for: $0) } ?? .one
+        guard let rate else { return nil }
+        return EventValidator.monthly(amount, rate: rate, yearly: yearly)
+    }
+}

@@ -1,0 +1,114 @@
+import Glibc
+
+/// Whole-file replacement: write a temporary file beside the target, fsync
+/// it, rename it over the target, fsync the directory. A reader sees the
+/// old file or the new one, never a part.
+public enum AtomicFile {
+    /// A file-system failure, naming the path.
+    public struct Failure: Error, CustomStringConvertible {
+        /// The path concerned.
+        public let path: String
+        /// What failed.
+        public let reason: String
+        public var description: String { "\(path): \(reason)" }
+    }
+
+    /// Prefix of temporary files, so an interrupted run's leftovers can be found.
+    public static let temporaryPrefix = ".tmp-"
+
+    /// Replaces `path` with `bytes`.
+    public static func write(_ bytes: [UInt8], to path: String, syncDirectory: Bool = true) throws(Failure) {
+        let (directory, name) = split(path)
+        let temporary = "\(directory)/\(temporaryPrefix)\(getpid())-\(name)"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure(path: temporary, reason: errorText()) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = errorText()
+                close(fd)
+                unlink(temporary)
+                throw Failure(path: temporary, reason: reason)
+            }
+            written += n
+        }
+        if fsync(fd) != 0 || close(fd) != 0 {
+            let reason = errorText()
+            unlink(temporary)
+            throw Failure(path: temporary, reason: reason)
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = errorText()
+            unlink(temporary)
+            throw Failure(path: path, reason: reason)
+        }
+        if syncDirectory { try self.syncDirectory(directory) }
+    }
+
+    /// Makes renames in a directory durable.
+    public static func syncDirectory(_ directory: String) throws(Failure) {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(path: directory, reason: errorText()) }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw Failure(path: directory, reason: errorText()) }
+    }
+
+    /// Creates a directory and its parents.
+    public static func makeDirectory(_ path: String) throws(Failure) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw Failure(path: current, reason: errorText()) }
+        }
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw Failure(path: path, reason: "not a directory")
+        }
+    }
+
+    /// Removes temporary files an interrupted run left in a directory.
+    @discardableResult
+    public static func removeLeftovers(in directory: String) -> Int {
+        guard let dir = opendir(directory) else { return 0 }
+        defer { closedir(dir) }
+        var removed = 0
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name.hasPrefix(temporaryPrefix), unlink("\(directory)/\(name)") == 0 { removed += 1 }
+        }
+        return removed
+    }
+
+    /// Reads a whole file; nil when it does not exist.
+    public static func read(_ path: String) throws(Failure) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw Failure(path: path, reason: errorText())
+        }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(path: path, reason: errorText())
+            }
+            if n == 0 { return result }
+            result.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    static func split(_ path: String) -> (String, String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let directory = String(path[..<slash])
+        return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
+    }
+
+    static func errorText() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,199 @@
+/// The fields of one stream entry that the contract knows, each the last
+/// value given for it (a field given twice: the last value wins).
+///
+/// The buffers point into the Redis reply and are valid only while it is.
+public struct EventFields {
+    public var type, user, name, latencyMs, source, kind: UnsafeRawBufferPointer?
+    public var amount, plan, currency, interval, provider, cost, model: UnsafeRawBufferPointer?
+
+    /// No fields.
+    public init() {}
+
+    /// Records one field; unknown field names are ignored.
+    @inline(__always)
+    public mutating func set(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        switch name.count {
+        case 4:
+            let word = name.loadUnaligned(as: UInt32.self)
+            switch word {
+            case EventFields.word("type"): type = value
+            case EventFields.word("user"): user = value
+            case EventFields.word("name"): self.name = value
+            case EventFields.word("kind"): kind = value
+            case EventFields.word("plan"): plan = value
+            case EventFields.word("cost"): cost = value
+            default: break
+            }
+        case 5: if EventFields.equal(name, "model") { model = value }
+        case 6:
+            if EventFields.equal(name, "amount") { amount = value }
+            else if EventFields.equal(name, "source") { source = value }
+        case 8:
+            if EventFields.equal(name, "currency") { currency = value }
+            else if EventFields.equal(name, "interval") { interval = value }
+            else if EventFields.equal(name, "provider") { provider = value }
+        case 10: if EventFields.equal(name, "latency_ms") { latencyMs = value }
+        default: break
+        }
+    }
+
+    static func word(_ text: StaticString) -> UInt32 {
+        text.withUTF8Buffer { UnsafeRawBufferPointer($0).loadUnaligned(as: UInt32.self) }
+    }
+
+    static func equal(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        text.withUTF8Buffer { expected in
+            expected.count == bytes.count && expected.elementsEqual(bytes)
+        }
+    }
+}
+
+/// A valid event, reduced to what the metrics use.
+public struct ValidEvent {
+    /// The event's type.
+    public var type: EventType
+    /// The acting user, when the event names one.
+    public var user: UnsafeRawBufferPointer?
+    /// A command's name with one leading `/` stripped.
+    public var name: UnsafeRawBufferPointer?
+    /// A command's latency in millionths of a millisecond.
+    public var latencyMicros: Int64?
+    /// A registration's source, when given.
+    public var source: UnsafeRawBufferPointer?
+    /// An api call's provider.
+    public var provider: UnsafeRawBufferPointer?
+    /// An api call's cost, in the cost currency.
+    public var cost: Money = .zero
+    /// A payment's monthly value in the revenue currency.
+    public var monthlyAmount: Money = .zero
+}
+
+/// The contract's rules for stream entries, with the configured currencies.
+public struct EventValidator: Sendable {
+    private let revenueCurrency: UInt32
+    private let rates: [UInt32: ExchangeRate]
+
+    /// A validator for a revenue currency and the rates into it.
+    public init(revenueCurrency: String, exchangeRates: [String: ExchangeRate]) {
+        self.revenueCurrency = EventValidator.code(revenueCurrency)
+        var rates: [UInt32: ExchangeRate] = [:]
+        for (currency, rate) in exchangeRates { rates[EventValidator.code(currency)] = rate }
+        self.rates = rates
+    }
+
+    /// The rate of a three-letter code into the revenue currency, if known.
+    func rate(forCode code: UInt32) -> ExchangeRate? {
+        code == revenueCurrency ? .one : rates[code]
+    }
+
+    /// The rate of a currency into the revenue currency, if known.
+    public func rate(for currency: String) -> ExchangeRate? {
+        currency.utf8.count == 3 ? rate(forCode: EventValidator.code(currency)) : nil
+    }
+
+    static func code(_ text: String) -> UInt32 {
+        var bytes = Array(text.utf8.prefix(3))
+        while bytes.count < 3 { bytes.append(0) }
+        return UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16
+    }
+
+    /// Validates an entry: the first failing check of the contract's order
+    /// names the rejection.
+    public func validate(_ f: EventFields) -> Result<ValidEvent, Rejection> {
+        guard let typeBytes = f.type, !typeBytes.isEmpty else { return .failure(.missingType) }
+        guard let type = EventValidator.eventType(typeBytes) else { return .failure(.unknownType) }
+        var event = ValidEvent(type: type)
+        switch type {
+        case .registration:
+            guard let user = f.user, !user.isEmpty else { return .failure(.missingUser) }
+            guard FieldFormat.isText(user, maxBytes: 128) else { return .failure(.badUser) }
+            if let source = f.source {
+                guard FieldFormat.isText(source, maxBytes: 64) else { return .failure(.badSource) }
+                event.source = source
+            }
+            event.user = user
+        case .command:
+            guard let user = f.user, !user.isEmpty else { return .failure(.missingUser) }
+            guard let name = f.name, !name.isEmpty else { return .failure(.missingName) }
+            guard FieldFormat.isText(user, maxBytes: 128) else { return .failure(.badUser) }
+            guard let stripped = EventValidator.commandName(name) else { return .failure(.badName) }
+            if let latency = f.latencyMs {
+                guard let micros = FieldFormat.latencyMicros(latency) else { return .failure(.badLatencyMs) }
+                event.latencyMicros = micros
+            }
+            event.user = user
+            event.name = stripped
+        case .error:
+            if let user = f.user {
+                guard FieldFormat.isText(user, maxBytes: 128) else { return .failure(.badUser) }
+                event.user = user
+            }
+            if let name = f.name {
+                guard let stripped = EventValidator.commandName(name) else { return .failure(.badName) }
+                event.name = stripped
+            }
+            if let kind = f.kind, kind.isEmpty { return .failure(.badKind) }
+        case .conversion, .cancellation:
+            guard let user = f.user, !user.isEmpty else { return .failure(.missingUser) }
+            guard let amountBytes = f.amount, !amountBytes.isEmpty else { return .failure(.missingAmount) }
+            guard FieldFormat.isText(user, maxBytes: 128) else { return .failure(.badUser) }
+            guard let amount = Money(decimal: amountBytes) else { return .failure(.badAmount) }
+            if let plan = f.plan, plan.isEmpty { return .failure(.badPlan) }
+            var code = revenueCurrency
+            if let currency = f.currency {
+                guard FieldFormat.isCurrency(currency) else { return .failure(.badCurrency) }
+                code = UInt32(currency[0]) | UInt32(currency[1]) << 8 | UInt32(currency[2]) << 16
+            }
+            var yearly = false
+            if let interval = f.interval {
+                if EventFields.equal(interval, "year") { yearly = true }
+                else if !EventFields.equal(interval, "month") { return .failure(.badInterval) }
+            }
+            guard let rate = rate(forCode: code) else { return .failure(.unknownCurrency) }
+            event.user = user
+            event.monthlyAmount = EventValidator.monthly(amount, rate: rate, yearly: yearly)
+        case .apiCall:
+            guard let provider = f.provider, !provider.isEmpty else { return .failure(.missingProvider) }
+            guard FieldFormat.isText(provider, maxBytes: 64) else { return .failure(.badProvider) }
+            if let cost = f.cost {
+                guard let value = Money(decimal: cost) else { return .failure(.badCost) }
+                event.cost = value
+            }
+            if let latency = f.latencyMs, FieldFormat.latencyMicros(latency) == nil { return .failure(.badLatencyMs) }
+            if let user = f.user {
+                guard FieldFormat.isText(user, maxBytes: 128) else { return .failure(.badUser) }
+            }
+            if let model = f.model, model.isEmpty { return .failure(.badModel) }
+            event.provider = provider
+        }
+        return .success(event)
+    }
+
+    /// A payment's share of MRR: round6(amount × rate), then round6(/ 12)
+    /// for a yearly plan.
+    public static func monthly(_ amount: Money, rate: ExchangeRate, yearly: Bool) -> Money {
+        let converted = rate == .one ? amount : amount.converted(by: rate)
+        return yearly ? converted.divided(by: 12) : converted
+    }
+
+    /// A command or component name, 1 to 64 bytes as written, with one
+    /// leading `/` stripped; nil when malformed or empty after stripping.
+    static func commandName(_ name: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard FieldFormat.isText(name, maxBytes: 64) else { return nil }
+        let stripped = name[0] == UInt8(ascii: "/") ? UnsafeRawBufferPointer(rebasing: name[1...]) : name
+        return stripped.isEmpty ? nil : stripped
+    }
+
+    static func eventType(_ bytes: UnsafeRawBufferPointer) -> EventType? {
+        switch bytes.count {
+        case 5: return EventFields.equal(bytes, "error") ? .error : nil
+        case 7: return EventFields.equal(bytes, "command") ? .command : nil
+        case 8: return EventFields.equal(bytes, "api_call") ? .apiCall : nil
+        case 10: return EventFields.equal(bytes, "conversion") ? .conversion : nil
+        case 12:
+            if EventFields.equal(bytes, "registration") { return .registration }
+            return EventFields.equal(bytes, "cancellation") ? .cancellation : nil
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Glibc
+
+/// An exclusive lock on the state directory (flock), so that overlapping
+/// cron runs never interleave. The kernel drops it when the process dies,
+/// so a killed run leaves no stale lock.
+public final class RunLock {
+    private let fd: Int32
+    /// The lock file's path.
+    public let path: String
+
+    /// Why the lock was not taken.
+    public enum Failure: Error, CustomStringConvertible {
+        case held(path: String)
+        case io(AtomicFile.Failure)
+
+        public var description: String {
+            switch self {
+            case .held(let path): return "another sentinel-gen run holds the lock \(path); try again when it ends"
+            case .io(let failure): return failure.description
+            }
+        }
+    }
+
+    /// Takes the lock `state/.lock` without waiting.
+    public init(stateDirectory: String) throws(Failure) {
+        path = stateDirectory + "/.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(AtomicFile.Failure(path: path, reason: AtomicFile.errorText())) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let busy = errno == EWOULDBLOCK
+            let reason = AtomicFile.errorText()
+            close(fd)
+            throw busy ? .held(path: path) : .io(AtomicFile.Failure(path: path, reason: reason))
+        }
+        self.fd = fd
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+
+/// `sentinel-gen snapshot` as named steps: lock, read Redis, aggregate,
+/// write. Every day is computed before any file is written, so a run that
+/// fails writes nothing.
+public struct SnapshotRun {
+    /// A failure, tagged with the step and the path it concerns.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What kind of failure, for the exit status.
+        public enum Kind: Sendable { case redis, io, lock }
+        /// The step's name.
+        public let step: String
+        /// The file or server concerned.
+        public let path: String?
+        /// One line for the user.
+        public let message: String
+        /// Its kind.
+        public let kind: Kind
+        public var description: String { "\(step): \(message)" }
+    }
+
+    /// What a run did.
+    public struct Outcome: Sendable {
+        /// Days written.
+        public var written: [LocalDay] = []
+        /// Complete days left as they were.
+        public var kept = 0
+        /// Stream entries read at or before now.
+        public var eventsRead = 0
+        /// Of those, rejected.
+        public var rejected = 0
+        /// Rejected hash entries.
+        public var rejectedHashEntries = 0
+        /// At most five rejected entries, for the log.
+        public var examples: [RejectionExample] = []
+        /// The trailing 24 hours, for alerts.
+        public var trailing = TrailingActivity()
+        /// The snapshot of the day in progress.
+        public var today: Snapshot?
+    }
+
+    /// The configuration in force.
+    public let configuration: Configuration
+    /// Where Redis is.
+    public let endpoint: RedisEndpoint
+    /// The state directory.
+    public let stateDirectory: String
+    /// The run's `now`, unix ms.
+    public let now: Int64
+    /// Rewrite complete days whose events were all read.
+    public var recompute = false
+    /// Seconds to wait for Redis to answer.
+    public var readTimeout: Double = 30
+
+    /// A run.
+    public init(configuration: Configuration, endpoint: RedisEndpoint, stateDirectory: String, now: Int64) {
+        self.configuration = configuration
+        self.endpoint = endpoint
+        self.stateDirectory = stateDirectory
+        self.now = now
+    }
+
+    /// Runs the steps; `progress` gets one line per step.
+    public func run(progress: (String) -> Void) throws(Failure) -> Outcome {
+        let store = SnapshotStore(stateDirectory: stateDirectory)
+        let lock: RunLock
+        do {
+            try AtomicFile.makeDirectory(stateDirectory)
+            lock = try RunLock(stateDirectory: stateDirectory)
+            try store.prepare()
+        } catch let error as RunLock.Failure {
+            if case .held(let path) = error { throw Failure(step: "lock", path: path, message: error.description, kind: .lock) }
+            throw Failure(step: "lock", path: stateDirectory, message: error.description, kind: .io)
+        } catch let error as AtomicFile.Failure {
+            throw Failure(step: "prepare", path: error.path, message: error.description, kind: .io)
+        } catch {
+            throw Failure(step: "prepare", path: stateDirectory, message: "\(error)", kind: .io)
+        }
+        defer { withExtendedLifetime(lock) {} }
+
+        var clock = ContinuousClock.now
+        func elapsed() -> String {
+            let seconds = Double((ContinuousClock.now - clock).components.attoseconds) / 1e18
+                + Double((ContinuousClock.now - clock).components.seconds)
+            clock = ContinuousClock.now
+            return String(format: "%.2f s", seconds)
+        }
+
+        let validator = configuration.eventValidator
+        let state: RedisState
+        let connection: RedisConnection
+        do {
+            connection = try RedisConnection(endpoint: endpoint, readTimeout: readTimeout)
+            state = try RedisReader(connection: connection, prefix: configuration.redis.keyPrefix).readState()
+        } catch {
+            throw Failure(step: "read state", path: endpoint.location, message: error.message, kind: .redis)
+        }
+        let accounts = AccountState(users: state.users, subscriptions: state.subscriptions, now: now, validator: validator)
+        progress("[1/4] read \(Format.grouped(state.users.count)) users and \(Format.grouped(state.subscriptions.count)) subscriptions from \(endpoint) in \(elapsed())")
+
+        let oldest = state.firstID.flatMap { id in id.withUnsafeBytes { StreamAggregator.milliseconds(of: $0) } }
+        var aggregator = StreamAggregator(now: now, oldestEntryMs: oldest, calendar: configuration.dayCalendar, validator: validator)
+        var entries = 0
+        if let lastID = state.lastID {
+            do {
+                try RedisReader(connection: connection, prefix: configuration.redis.keyPrefix).readStream(upTo: lastID) { batch in
+                    entries += batch.count
+                    batch.forEachEntry { id, list in
+                        var fields = EventFields()
+                        list.forEachPair { fields.set(name: $0, value: $1) }
+                        aggregator.add(id: id, fields: fields)
+                    }
+                }
+            } catch {
+                throw Failure(step: "read events", path: endpoint.location, message: error.message, kind: .redis)
+            }
+        }
+        progress("[2/4] read \(Format.grouped(entries)) events in \(elapsed())")
+
+        let snapshots = configuration.snapshotComputer.snapshots(from: aggregator, accounts: accounts)
+        var outcome = Outcome()
+        outcome.examples = aggregator.rejectionExamples
+        outcome.trailing = aggregator.trailingActivity
+        outcome.today = snapshots.last
+        outcome.rejectedHashEntries = accounts.badRegistrations + accounts.badSubscriptions
+        for snapshot in snapshots {
+            outcome.eventsRead += snapshot.dataQuality.eventsRead
+            outcome.rejected += snapshot.dataQuality.rejected.reduce(0) { $0 + $1.count }
+        }
+        outcome.rejected -= outcome.rejectedHashEntries * snapshots.count
+        progress("[3/4] computed \(snapshots.count) day\(snapshots.count == 1 ? "" : "s") (\(Format.grouped(outcome.rejected)) entries rejected) in \(elapsed())")
+
+        let eventsFrom = aggregator.oldestEntryRead
+        let calendar = configuration.dayCalendar
+        var toWrite: [Snapshot] = []
+        for snapshot in snapshots {
+            switch store.existing(snapshot.date) {
+            case .snapshot(.complete):
+                let allRead = eventsFrom.map { calendar.start(of: snapshot.date) >= $0 } ?? false
+                if recompute && allRead { toWrite.append(snapshot) } else { outcome.kept += 1 }
+            case .unreadable(let reason):
+                // Something we cannot read is not ours to replace.
+                progress("warning: \(store.path(for: snapshot.date)): \(reason); left as it is")
+                outcome.kept += 1
+            case .none, .snapshot(.partial):
+                toWrite.append(snapshot)
+            }
+        }
+        do {
+            try store.write(toWrite)
+        } catch {
+            throw Failure(step: "write snapshots", path: error.path, message: error.description, kind: .io)
+        }
+        outcome.written = toWrite.map(\.date)
+        progress("[4/4] wrote \(toWrite.count) snapshot\(toWrite.count == 1 ? "" : "s") to \(store.directory)\(outcome.kept > 0 ? " (\(outcome.kept) complete kept)" : "") in \(elapsed())")
+        return outcome
+    }
+}
+
+/// Number formatting that does not depend on the machine's locale.
+public enum Format {
+    /// `1,234,567`.
+    public static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (index, char) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(char)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+}

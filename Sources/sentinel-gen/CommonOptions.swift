@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+
+/// The options every command takes (site.md, "Commands").
+struct CommonOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("TOML configuration (default: $SENTINEL_CONFIG, else ./sentinel.toml if present).", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Redis URL, redis://[:password@]host[:port][/db] or unix:///path (default: $SENTINEL_REDIS_URL, else [redis] url, else redis://127.0.0.1:6379).", valueName: "url"))
+    var redis: String?
+
+    @Option(help: ArgumentHelp("State directory holding the daily snapshots.", valueName: "dir"))
+    var state = "state"
+
+    @Option(help: ArgumentHelp("Output directory of the site.", valueName: "dir"))
+    var output = "output"
+
+    @Option(help: ArgumentHelp("Compute as of this ISO-8601 time instead of the wall clock, e.g. 2026-11-25T08:00:00Z.", valueName: "time"))
+    var now: String?
+
+    @Flag(help: "Print warnings and errors only.")
+    var quiet = false
+
+    /// The configuration: the file, then the environment and flags over it.
+    func loadConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
+        let location = ConfigurationLoader.locate(flag: config, environment: environment)
+        do {
+            return try ConfigurationLoader.load(path: location?.path)
+        } catch {
+            throw CLIFailure(status: .usage, message: error.description)
+        }
+    }
+
+    /// Where Redis is: `--redis`, else `SENTINEL_REDIS_URL`, else the file,
+    /// else the local default; the password from the URL or the variable
+    /// named by `redis.password_env`.
+    func endpoint(_ configuration: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RedisEndpoint {
+        let (origin, url): (String, String)
+        if let redis { (origin, url) = ("--redis", redis) }
+        else if let value = environment["SENTINEL_REDIS_URL"], !value.isEmpty { (origin, url) = ("SENTINEL_REDIS_URL", value) }
+        else if let value = configuration.redis.url { (origin, url) = ("redis.url", value) }
+        else { (origin, url) = ("default", "redis://127.0.0.1:6379") }
+        var endpoint: RedisEndpoint
+        do { endpoint = try RedisEndpoint(url: url) } catch { throw CLIFailure(status: .usage, message: "\(origin): \(error.message)") }
+        if endpoint.password == nil, let password = environment[configuration.redis.passwordEnv], !password.isEmpty {
+            endpoint.password = password
+        }
+        return endpoint
+    }
+
+    /// `--now`, resolved in the configured zone, or the wall clock.
+    func instant(_ configuration: Configuration) throws -> Int64 {
+        guard let now else { return Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+        guard let parsed = Timestamp.parse(now) else {
+            throw CLIFailure(status: .usage, message: "--now: expected an ISO-8601 time such as 2026-11-25T08:00:00Z, got '\(now)'")
+        }
+        return parsed.resolve(in: configuration.dayCalendar)
+    }
+
+    /// A logger that prints plain lines on stderr.
+    func logger(label: String) -> Logger {
+        var logger = Logger(label: label) { _ in PlainLogHandler() }
+        logger.logLevel = quiet ? .warning : .info
+        return logger
+    }
+}
+
+/// Log lines as a person reads them: `[2/4] read …`, `warning: …`.
+struct PlainLogHandler: LogHandler {
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let prefix: String
+        switch event.level {
+        case .warning: prefix = "warning: "
+        case .error, .critical: prefix = "error: "
+        default: prefix = ""
+        }
+        FileHandle.standardError.write(Data("\(prefix)\(event.message)\n".utf8))
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `sentinel-gen`: turns a bot's analytics in Redis into a static KPI site.
+@main
+struct SentinelGen: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sentinel-gen",
+        abstract: "Turn a SaaS bot's analytics in Redis into a static KPI site.",
+        discussion: """
+            Exit statuses: 0 success; 1 failure; 2 usage or configuration error; \
+            3 Redis unreachable, refused or failing; 4 site published but a delivery failed; \
+            75 another run holds the lock.
+            """,
+        version: SentinelVersion.current,
+        subcommands: [SnapshotCommand.self]
+    )
+
+    /// Parses, runs, and maps every failure to one line on stderr and the
+    /// exit statuses of site.md (usage errors exit 2, not 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as CLIFailure {
+            FileHandle.standardError.write(Data("sentinel-gen: \(failure.message)\n".utf8))
+            Foundation.exit(failure.status.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("sentinel-gen: \(message) (see 'sentinel-gen --help')\n".utf8))
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
+    }
+}
+
+/// The version printed by `--version` and published in `api/health.json`.
+enum SentinelVersion {
+    static let current = "0.1.0"
+}
