@@ -197,3 +197,35 @@ public struct EventValidator: Sendable {
         }
     }
 }
+
+extension EventValidator {
+    /// The rejection of an entry given as byte pairs, or nil when it is valid.
+    public func rejection(of fields: [([UInt8], [UInt8])]) -> Rejection? {
+        withFields(fields) { parsed in
+            if case .failure(let reason) = validate(parsed) { return reason }
+            return nil
+        }
+    }
+
+    /// The rejection of an entry given as text pairs, or nil when it is valid.
+    public func rejection(of fields: [(String, String)]) -> Rejection? {
+        rejection(of: fields.map { (Array($0.0.utf8), Array($0.1.utf8)) })
+    }
+
+    /// Calls `body` with the parsed fields of byte pairs.
+    func withFields<R>(_ fields: [([UInt8], [UInt8])], _ body: (EventFields) -> R) -> R {
+        let flat = fields.flatMap { [$0.0, $0.1] }
+        let buffers = flat.map { bytes -> UnsafeMutableRawBufferPointer in
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
+            buffer.copyBytes(from: bytes)
+            return buffer
+        }
+        defer { for buffer in buffers { buffer.deallocate() } }
+        var parsed = EventFields()
+        for index in stride(from: 0, to: flat.count, by: 2) {
+            parsed.set(name: UnsafeRawBufferPointer(rebasing: buffers[index][0..<flat[index].count]),
+                       value: UnsafeRawBufferPointer(rebasing: buffers[index + 1][0..<flat[index + 1].count]))
+        }
+        return body(parsed)
+    }
+}

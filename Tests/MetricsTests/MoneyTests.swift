@@ -1,0 +1,88 @@
+import Testing
+@testable import Metrics
+
+@Suite struct MoneyTests {
+    @Test(arguments: ["9.99", "0.000150", "12", "999999999999.999999", "0", "0.5"])
+    func parsesContractAmounts(_ text: String) {
+        #expect(Money(text) != nil)
+    }
+
+    @Test(arguments: ["-1", "1e3", ".5", "1,5", "1.", "", "1.2345678", "1234567890123", " 1", "1 ", "+1", "0x10", "١٢"])
+    func rejectsMalformedAmounts(_ text: String) {
+        #expect(Money(text) == nil)
+    }
+
+    @Test func formatsWithTwoToSixDigits() {
+        #expect(Money("839.16")!.description == "839.16")
+        #expect(Money("8.3325")!.description == "8.3325")
+        #expect(Money.zero.description == "0.00")
+        #expect(Money("0.166667")!.description == "0.166667")
+        #expect(Money("12")!.description == "12.00")
+        #expect(Money(micros: -12_500_000).description == "-12.50")
+        #expect(Money(micros: -1).description == "-0.000001")
+        #expect(Money("0.000150")!.description == "0.00015")
+    }
+
+    @Test func dividesHalfToEven() {
+        #expect(Money.divideHalfEven(5, 2) == 2)
+        #expect(Money.divideHalfEven(7, 2) == 4)
+        #expect(Money.divideHalfEven(-5, 2) == -2)
+        #expect(Money.divideHalfEven(-7, 2) == -4)
+        #expect(Money.divideHalfEven(10, 4) == 2)
+        #expect(Money.divideHalfEven(11, 4) == 3)
+        #expect(Money("9.99")!.divided(by: 12).description == "0.8325")
+        #expect(Money("10")!.divided(by: 12).description == "0.833333")
+        #expect(Money("5.00")!.divided(by: 31).description == "0.16129")
+        #expect(Money("3.00")!.divided(by: 30).description == "0.10")
+        // 0.000006 / 4 = 0.0000015: the tie goes to the even 0.000002; 0.000010 / 4 = 0.0000025 to 0.000002.
+        #expect(Money(micros: 6).divided(by: 4).micros == 2)
+        #expect(Money(micros: 10).divided(by: 4).micros == 2)
+    }
+
+    @Test func convertsOncePerEventHalfToEven() {
+        let rate = ExchangeRate("0.92")!
+        #expect(Money("9.99")!.converted(by: rate).description == "9.1908")
+        let half = ExchangeRate("0.5")!
+        #expect(Money(micros: 1).converted(by: half).micros == 0)
+        #expect(Money(micros: 3).converted(by: half).micros == 2)
+        #expect(Money(micros: 5).converted(by: half).micros == 2)
+        // A yearly plan: round6(round6(amount × rate) / 12).
+        let yearly = EventValidator.monthly(Money("99.99")!, rate: ExchangeRate("1.0833")!, yearly: true)
+        // 99.99 × 1.0833 = 108.319167 (exact: 108.3191670), / 12 = 9.02659725 -> 9.026597
+        #expect(yearly.description == "9.026597")
+    }
+
+    @Test func exchangeRatesAreExactPositiveDecimals() {
+        #expect(ExchangeRate("0.92") != nil)
+        #expect(ExchangeRate("0.000035714") != nil)
+        #expect(ExchangeRate("0") == nil)
+        #expect(ExchangeRate("0.000") == nil)
+        #expect(ExchangeRate("-1") == nil)
+        #expect(ExchangeRate("1e3") == nil)
+        #expect(ExchangeRate("") == nil)
+        #expect(ExchangeRate("1234567890123456789") == nil)
+    }
+
+    @Test func sumsStayExactAtScale() {
+        var total = Money.zero
+        for _ in 0..<1000 { total += Money("999999999999.999999")! }
+        #expect(total.description == "999999999999999.999")
+    }
+}
+
+@Suite struct FractionTests {
+    @Test func parsesTomlNumberText() {
+        #expect(Fraction("0.05") == Fraction(numerator: 5, denominator: 100))
+        #expect(Fraction("1e-05")!.description == "0.00001")
+        #expect(Fraction("5")!.description == "5")
+        #expect(Fraction("abc") == nil)
+    }
+
+    @Test func comparesExactly() {
+        let five = Fraction("0.05")!
+        #expect(!five.isExceeded(by: 1, of: 20))  // 5 % is not above 5 %
+        #expect(five.isExceeded(by: 2, of: 39))
+        #expect(five.isUndercut(by: 4, of: 81))
+        #expect(!five.isUndercut(by: 5, of: 100))
+    }
+}
