@@ -37,7 +37,7 @@ final class RedisServer: Sendable {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "",
                                  "--appendonly", "no", "--unixsocket", socket, "--dir", directory,
-                                 "--logfile", directory + "/redis.log"]
+                                 "--logfile", directory + "/redis.log", "--enable-debug-command", "local"]
             // Inherited pipes would keep the test runner waiting for end of file.
             process.standardInput = FileHandle.nullDevice
             process.standardOutput = FileHandle.nullDevice
@@ -49,13 +49,14 @@ final class RedisServer: Sendable {
                    let connection = try? RedisConnection(endpoint: endpoint, connectTimeout: 1, readTimeout: 1),
                    (try? connection.command(["PING"])) == .status("PONG") {
                     serverPid = process.processIdentifier
-                    atexit { if serverPid > 0 { kill(serverPid, SIGTERM) } }
+                    // SIGKILL: the test runner's threads block SIGTERM, and children inherit the mask.
+                    atexit { if serverPid > 0 { kill(serverPid, SIGKILL) } }
                     watchdog(redis: process.processIdentifier)
                     return RedisServer(port: port, socketPath: socket, directory: directory)
                 }
                 usleep(50_000)
             }
-            if process.isRunning { process.terminate() }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         throw CocoaError(.fileNoSuchFile)
     }
@@ -77,11 +78,17 @@ final class RedisServer: Sendable {
     private static func watchdog(redis: pid_t) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill \(redis) 2>/dev/null"]
+        process.arguments = ["-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill -9 \(redis) 2>/dev/null"]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try? process.run()
+    }
+
+    /// Stops a server started by a test (SIGKILL, for the reason above).
+    static func stop(_ process: Process) {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     /// A new connection.
