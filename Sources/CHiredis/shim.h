@@ -1,4 +1,124 @@
 #ifndef SENTINEL_CHIREDIS_SHIM_H
 #define SENTINEL_CHIREDIS_SHIM_H
 #include <hiredis/hiredis.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * A reply arena for hiredis's reader: instead of one malloc'ed redisReply
+ * (plus its string and element vector) per element, every element of a
+ * reply becomes a token in one growing array and its bytes are copied into
+ * one growing buffer. Both are reused from reply to reply, so reading a
+ * stream batch of 100,000 elements allocates nothing.
+ */
+typedef struct sentinel_token {
+    int32_t type;    /* REDIS_REPLY_* */
+    int32_t count;   /* elements, for an array */
+    size_t offset;   /* into bytes, for a string, status or error */
+    size_t length;
+} sentinel_token;
+
+typedef struct sentinel_arena {
+    char *bytes;
+    size_t used, capacity;
+    sentinel_token *tokens;
+    size_t count, token_capacity;
+} sentinel_arena;
+
+static inline sentinel_token *sentinel_arena_push(sentinel_arena *a) {
+    if (a->count == a->token_capacity) {
+        size_t capacity = a->token_capacity ? a->token_capacity * 2 : 4096;
+        sentinel_token *tokens = (sentinel_token *)realloc(a->tokens, capacity * sizeof(sentinel_token));
+        if (tokens == NULL) return NULL;
+        a->tokens = tokens;
+        a->token_capacity = capacity;
+    }
+    return &a->tokens[a->count++];
+}
+
+static void *sentinel_create_string(const redisReadTask *task, char *str, size_t len) {
+    sentinel_arena *a = (sentinel_arena *)task->privdata;
+    if (a->used + len > a->capacity) {
+        size_t capacity = a->capacity ? a->capacity : 1 << 20;
+        while (capacity < a->used + len) capacity *= 2;
+        char *bytes = (char *)realloc(a->bytes, capacity);
+        if (bytes == NULL) return NULL;
+        a->bytes = bytes;
+        a->capacity = capacity;
+    }
+    sentinel_token *t = sentinel_arena_push(a);
+    if (t == NULL) return NULL;
+    memcpy(a->bytes + a->used, str, len);
+    t->type = task->type;
+    t->count = 0;
+    t->offset = a->used;
+    t->length = len;
+    a->used += len;
+    return a;
+}
+
+static void *sentinel_create_array(const redisReadTask *task, int elements) {
+    sentinel_arena *a = (sentinel_arena *)task->privdata;
+    sentinel_token *t = sentinel_arena_push(a);
+    if (t == NULL) return NULL;
+    t->type = REDIS_REPLY_ARRAY;
+    t->count = elements;
+    t->offset = 0;
+    t->length = 0;
+    return a;
+}
+
+static void *sentinel_create_integer(const redisReadTask *task, long long value) {
+    sentinel_arena *a = (sentinel_arena *)task->privdata;
+    sentinel_token *t = sentinel_arena_push(a);
+    if (t == NULL) return NULL;
+    t->type = REDIS_REPLY_INTEGER;
+    t->count = 0;
+    t->offset = (size_t)value;
+    t->length = 0;
+    return a;
+}
+
+static void *sentinel_create_nil(const redisReadTask *task) {
+    sentinel_arena *a = (sentinel_arena *)task->privdata;
+    sentinel_token *t = sentinel_arena_push(a);
+    if (t == NULL) return NULL;
+    t->type = REDIS_REPLY_NIL;
+    t->count = 0;
+    t->offset = 0;
+    t->length = 0;
+    return a;
+}
+
+static void sentinel_free_object(void *object) { (void)object; }
+
+static redisReplyObjectFunctions sentinel_arena_functions = {
+    sentinel_create_string, sentinel_create_array, sentinel_create_integer, sentinel_create_nil, sentinel_free_object,
+};
+
+/* Reads the next reply into the arena; the reader's usual functions are
+ * restored afterwards, so other replies are ordinary redisReply trees. */
+static inline int sentinel_get_reply_into(redisContext *c, sentinel_arena *a) {
+    redisReplyObjectFunctions *saved_fn = c->reader->fn;
+    void *saved_privdata = c->reader->privdata;
+    void *reply = NULL;
+    a->used = 0;
+    a->count = 0;
+    c->reader->fn = &sentinel_arena_functions;
+    c->reader->privdata = a;
+    int status = redisGetReply(c, &reply);
+    c->reader->fn = saved_fn;
+    c->reader->privdata = saved_privdata;
+    return status;
+}
+
+static inline void sentinel_arena_release(sentinel_arena *a) {
+    free(a->bytes);
+    free(a->tokens);
+    a->bytes = NULL;
+    a->tokens = NULL;
+    a->used = a->capacity = a->count = a->token_capacity = 0;
+}
 #endif

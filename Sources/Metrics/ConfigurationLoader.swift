@@ -15,10 +15,14 @@ public enum ConfigurationLoader {
     /// Loads a file (defaults when `path` is nil).
     public static func load(path: String?) throws(ConfigurationError) -> Configuration {
         guard let path else { return Configuration() }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let bytes: [UInt8]?
+        do { bytes = try AtomicFile.read(path) } catch {
+            throw ConfigurationError(origin: path, key: nil, message: "cannot read the file: \(error.reason)")
+        }
+        guard let bytes else {
             throw ConfigurationError(origin: path, key: nil, message: "cannot read the file (does it exist?)")
         }
-        guard let text = String(validating: data, as: UTF8.self) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigurationError(origin: path, key: nil, message: "not UTF-8 text")
         }
         return try parse(text, origin: (path as NSString).lastPathComponent)

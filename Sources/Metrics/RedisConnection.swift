@@ -36,6 +36,11 @@ public struct RedisError: Error, CustomStringConvertible, Sendable {
 /// context when the connection goes away.
 public final class RedisConnection: @unchecked Sendable {
     private let context: UnsafeMutablePointer<redisContext>
+    private let arena: UnsafeMutablePointer<sentinel_arena> = {
+        let pointer = UnsafeMutablePointer<sentinel_arena>.allocate(capacity: 1)
+        pointer.initialize(to: sentinel_arena())
+        return pointer
+    }()
     /// Where it is connected.
     public let endpoint: RedisEndpoint
 
@@ -73,7 +78,20 @@ public final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    deinit { redisFree(context) }
+    deinit {
+        redisFree(context)
+        sentinel_arena_release(arena)
+        arena.deallocate()
+    }
+
+    /// Tunes glibc's allocator for reading big replies: each XRANGE batch is
+    /// some 100,000 small allocations freed together, and by default glibc
+    /// returns the heap's top to the kernel after every batch and faults it
+    /// back in, page by page, on the next.
+    public static func keepHeapForLargeReplies() {
+        _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
+        _ = mallopt(M_MMAP_THRESHOLD, 64 << 20)
+    }
 
     /// Sends a command and waits for its reply (an error reply is returned, not thrown).
     public func command(_ args: [String]) throws(RedisError) -> RedisReply {
@@ -108,22 +126,25 @@ public final class RedisConnection: @unchecked Sendable {
         return RedisConnection.convert(reply)
     }
 
-    /// Reads the next reply of an XRANGE without copying it: entries are
-    /// read in place and the reply is freed with the batch.
+    /// Reads the next reply, an XRANGE's, into the connection's arena:
+    /// no allocation per element. The batch is valid until the next reply
+    /// is read on this connection.
     public func nextStreamBatch() throws(RedisError) -> StreamBatch {
-        let reply = try rawReply()
-        let type = reply.assumingMemoryBound(to: redisReply.self).pointee.type
-        if type == REDIS_REPLY_ERROR {
-            defer { freeReplyObject(reply) }
-            let text = RedisConnection.convert(reply).text ?? ""
+        guard sentinel_get_reply_into(context, arena) == REDIS_OK else { throw failure() }
+        let a = arena.pointee
+        guard a.count > 0, let tokens = a.tokens else {
+            throw RedisError(kind: .protocolError, message: "Redis at \(endpoint.location) sent an empty reply to XRANGE")
+        }
+        let base = UnsafeRawPointer(a.bytes)
+        if tokens[0].type == REDIS_REPLY_ERROR {
+            let text = String(decoding: UnsafeRawBufferPointer(start: base! + tokens[0].offset, count: tokens[0].length), as: UTF8.self)
             throw RedisError(kind: text.hasPrefix("WRONGTYPE") ? .wrongType : .server,
                              message: "Redis at \(endpoint.location) answered XRANGE with an error: \(text)")
         }
-        guard type == REDIS_REPLY_ARRAY else {
-            freeReplyObject(reply)
-            throw RedisError(kind: .protocolError, message: "Redis at \(endpoint.location) answered XRANGE with a non-array reply")
+        guard let batch = StreamBatch(tokens: UnsafePointer(tokens), count: a.count, bytes: base) else {
+            throw RedisError(kind: .protocolError, message: "Redis at \(endpoint.location) answered XRANGE with an unexpected reply")
         }
-        return StreamBatch(reply: reply.assumingMemoryBound(to: redisReply.self))
+        return batch
     }
 
     private func rawReply() throws(RedisError) -> UnsafeMutableRawPointer {
@@ -195,62 +216,86 @@ public final class RedisConnection: @unchecked Sendable {
     }
 }
 
-/// The entries of one XRANGE reply, read in place. Buffers handed to
-/// `forEachEntry` are valid only during the call.
-public final class StreamBatch: @unchecked Sendable {
-    private let reply: UnsafeMutablePointer<redisReply>
+/// The entries of one XRANGE reply, read in place from the connection's
+/// arena. Buffers handed to `forEachEntry` are valid only during the call,
+/// and the batch only until the next reply is read.
+public struct StreamBatch {
+    private let tokens: UnsafePointer<sentinel_token>
+    private let bytes: UnsafeRawPointer?
+    /// Token index of each entry's ID.
+    private let starts: [Int]
 
-    init(reply: UnsafeMutablePointer<redisReply>) { self.reply = reply }
-
-    deinit { freeReplyObject(reply) }
+    /// Checks the shape (an array of [id, [name, value, ...] or nil]).
+    init?(tokens: UnsafePointer<sentinel_token>, count: Int, bytes: UnsafeRawPointer?) {
+        guard tokens[0].type == REDIS_REPLY_ARRAY || tokens[0].type == REDIS_REPLY_NIL else { return nil }
+        self.tokens = tokens
+        self.bytes = bytes
+        let entries = tokens[0].type == REDIS_REPLY_ARRAY ? Int(tokens[0].count) : 0
+        var starts: [Int] = []
+        starts.reserveCapacity(entries)
+        var index = 1
+        for _ in 0..<entries {
+            guard index + 2 < count || (index + 2 == count && tokens[index].count == 1),
+                  tokens[index].type == REDIS_REPLY_ARRAY, tokens[index].count >= 1,
+                  tokens[index + 1].type == REDIS_REPLY_STRING else { return nil }
+            starts.append(index + 1)
+            if tokens[index].count == 1 { index += 2; continue }
+            let fields = tokens[index + 2]
+            if fields.type == REDIS_REPLY_ARRAY {
+                index += 3 + Int(fields.count)
+            } else {
+                index += 3
+            }
+            guard index <= count else { return nil }
+        }
+        self.starts = starts
+    }
 
     /// Entries in the batch.
-    public var count: Int { reply.pointee.elements }
+    public var count: Int { starts.count }
 
     /// The ID of the last entry, for an exclusive-start continuation.
     public var lastID: [UInt8]? {
-        guard count > 0, let entry = reply.pointee.element[count - 1], entry.pointee.elements >= 1,
-              let id = entry.pointee.element[0] else { return nil }
-        return Array(StreamBatch.buffer(id))
+        guard let last = starts.last else { return nil }
+        return Array(buffer(tokens[last]))
     }
 
     /// Calls `body` with each entry's ID and its field-value pairs, flat.
     @inline(__always)
     public func forEachEntry(_ body: (_ id: UnsafeRawBufferPointer, _ fields: FieldList) -> Void) {
-        let entries = reply.pointee.element!
-        for index in 0..<reply.pointee.elements {
-            guard let entry = entries[index], entry.pointee.type == REDIS_REPLY_ARRAY, entry.pointee.elements >= 1,
-                  let id = entry.pointee.element[0] else { continue }
-            var list = FieldList(elements: nil, count: 0)
-            if entry.pointee.elements >= 2, let fields = entry.pointee.element[1], fields.pointee.type == REDIS_REPLY_ARRAY {
-                list = FieldList(elements: UnsafeRawPointer(fields.pointee.element), count: fields.pointee.elements)
+        for start in starts {
+            let header = tokens[start - 1]
+            var list = FieldList(batch: self, first: 0, count: 0)
+            if header.count >= 2, tokens[start + 1].type == REDIS_REPLY_ARRAY {
+                list = FieldList(batch: self, first: start + 2, count: Int(tokens[start + 1].count))
             }
-            body(StreamBatch.buffer(id), list)
+            body(buffer(tokens[start]), list)
         }
     }
 
     @inline(__always)
-    fileprivate static func buffer(_ item: UnsafeMutablePointer<redisReply>) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: item.pointee.str, count: item.pointee.len)
+    fileprivate func buffer(_ token: sentinel_token) -> UnsafeRawBufferPointer {
+        guard let bytes, token.length > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: bytes + token.offset, count: token.length)
     }
+
+    @inline(__always)
+    fileprivate func token(_ index: Int) -> sentinel_token { tokens[index] }
 }
 
 /// The flat name, value, name, value... list of one stream entry.
 public struct FieldList {
-    fileprivate let elements: UnsafeRawPointer?
+    fileprivate let batch: StreamBatch
+    fileprivate let first: Int
     /// Names plus values.
     public let count: Int
 
     /// Calls `body` with each name-value pair, in order.
     @inline(__always)
     public func forEachPair(_ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void) {
-        guard let elements else { return }
-        let items = elements.assumingMemoryBound(to: UnsafeMutablePointer<redisReply>?.self)
         var index = 0
         while index + 1 < count {
-            if let name = items[index], let value = items[index + 1] {
-                body(StreamBatch.buffer(name), StreamBatch.buffer(value))
-            }
+            body(batch.buffer(batch.token(first + index)), batch.buffer(batch.token(first + index + 1)))
             index += 2
         }
     }

@@ -20,7 +20,7 @@ struct CommonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Compute as of this ISO-8601 time instead of the wall clock, e.g. 2026-11-25T08:00:00Z.", valueName: "time"))
     var now: String?
 
-    @Flag(help: "Print warnings and errors only.")
+    @Flag(name: [.short, .long], help: "Print warnings and errors only.")
     var quiet = false
 
     /// The configuration: the file, then the environment and flags over it.

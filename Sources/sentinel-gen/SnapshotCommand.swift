@@ -22,6 +22,7 @@ struct SnapshotCommand: ParsableCommand {
         let now = try options.instant(configuration)
         guard redisTimeout > 0 else { throw CLIFailure(status: .usage, message: "--redis-timeout: expected a number of seconds above 0") }
         let logger = options.logger(label: "sentinel.snapshot")
+        RedisConnection.keepHeapForLargeReplies()
         var run = SnapshotRun(configuration: configuration, endpoint: endpoint, stateDirectory: options.state, now: now)
         run.recompute = recompute
         run.readTimeout = redisTimeout
