@@ -48,7 +48,7 @@ let package = Package(
         ),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Metrics", "sentinel-gen"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Metrics", "sentinel-gen"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

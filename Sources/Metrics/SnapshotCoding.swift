@@ -80,7 +80,7 @@ extension Snapshot {
         do { root = try JSONParser.parse(bytes) } catch { throw DecodingFailure(description: "not JSON: \(error)") }
         guard let version = root["schema_version"]?.intValue else { throw DecodingFailure(description: "no schema_version") }
         guard version == 1 else { throw DecodingFailure(description: "schema_version \(version) is not supported (expected 1)") }
-        var reader = FieldReader(root: root)
+        let reader = FieldReader(root: root)
         self.init(
             date: try reader.day("date"), timezone: try reader.string("timezone"),
             status: try reader.status("status"), capturedAt: try reader.instant("captured_at"),

@@ -170,18 +170,24 @@ public struct StreamAggregator {
         covered = max(covered, end)
     }
 
-    /// The milliseconds of an entry ID (`ms-seq`).
+    /// The milliseconds of an entry ID (`ms-seq`). Redis allows up to
+    /// 2^64 - 1; a time past Int64's range is clamped (it is after any now).
     @inline(__always)
     static func milliseconds(of id: UnsafeRawBufferPointer) -> Int64? {
-        var value: Int64 = 0
+        var value: UInt64 = 0
         var digits = 0
+        var overflow = false
         for byte in id {
             if byte == UInt8(ascii: "-") { break }
-            guard byte >= 48 && byte <= 57, digits < 19 else { return nil }
-            value = value &* 10 &+ Int64(byte - 48)
+            guard byte >= 48 && byte <= 57 else { return nil }
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let (plus, o2) = times.addingReportingOverflow(UInt64(byte - 48))
+            overflow = overflow || o1 || o2
+            value = plus
             digits += 1
         }
-        return digits > 0 && value >= 0 ? value : nil
+        guard digits > 0 else { return nil }
+        return overflow || value > UInt64(Int64.max) ? Int64.max : Int64(value)
     }
 }
 

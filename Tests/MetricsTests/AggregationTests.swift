@@ -172,6 +172,18 @@ import Testing
         #expect(empty.count == 1 && empty[0].coverage.eventsFrom == nil && !empty[0].coverage.windowsComplete)
     }
 
+    @Test func theLargestStreamIDIsAfterAnyNow() {
+        let nowMs = AggregationTests.ms("2026-11-25T12:00:00Z")
+        var aggregator = StreamAggregator(now: nowMs, oldestEntryMs: nowMs - 1000, calendar: AggregationTests.utc, validator: validator)
+        aggregator.add(id: "\(nowMs - 1000)-0", fields: command("u1", "a"))
+        aggregator.add(id: "18446744073709551615-0", fields: [("type", "conversion"), ("user", "u1"), ("amount", "3")])
+        let accounts = AccountState(users: [], subscriptions: [(Array("u1".utf8), Array(#"{"amount":"3"}"#.utf8))], now: nowMs, validator: validator)
+        let days = SnapshotComputer(calendar: AggregationTests.utc, revenueCurrency: "USD", costCurrency: "USD", infrastructure: [])
+            .snapshots(from: aggregator, accounts: accounts)
+        #expect(days.count == 1 && days[0].users.premium == 0 && days[0].revenue.mrr == .zero)
+        #expect(StreamAggregator.milliseconds(of: UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
+    }
+
     @Test func trailingActivityForAlerts() {
         let nowMs = AggregationTests.ms("2026-11-25T12:00:00Z")
         var aggregator = StreamAggregator(now: nowMs, oldestEntryMs: AggregationTests.ms("2026-11-24T11:00:00Z"),
