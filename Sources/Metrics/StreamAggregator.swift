@@ -199,20 +199,8 @@ extension StreamAggregator {
 
     /// Adds an entry from bytes (names and values may be any bytes).
     public mutating func add(id: [UInt8], fields: [([UInt8], [UInt8])]) {
-        var storage: [[UInt8]] = [id]
-        for (name, value) in fields { storage.append(name); storage.append(value) }
-        let pointers = storage.map { bytes -> UnsafeMutableRawBufferPointer in
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
-            buffer.copyBytes(from: bytes)
-            return UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
+        validator.withFields(fields) { parsed in
+            id.withUnsafeBytes { add(id: $0, fields: parsed) }
         }
-        defer { for pointer in pointers { pointer.deallocate() } }
-        var parsed = EventFields()
-        var index = 1
-        while index + 1 < pointers.count {
-            parsed.set(name: UnsafeRawBufferPointer(pointers[index]), value: UnsafeRawBufferPointer(pointers[index + 1]))
-            index += 2
-        }
-        add(id: UnsafeRawBufferPointer(pointers[0]), fields: parsed)
     }
 }
