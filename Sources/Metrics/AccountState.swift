@@ -56,10 +56,20 @@ public struct AccountState: Sendable, Equatable {
         bytes.withUnsafeBytes { FieldFormat.isText($0, maxBytes: 128) }
     }
 
-    /// A decimal integer of ASCII digits (at most 18, so it is a time).
+    /// A decimal integer: an optional `-` and ASCII digits. A value past
+    /// Int64's range is clamped, which keeps its place before or after `now`.
     static func registrationTime(_ value: [UInt8]) -> Int64? {
-        guard !value.isEmpty, value.count <= 18, value.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        return value.reduce(Int64(0)) { $0 * 10 + Int64($1 - 48) }
+        let negative = value.first == UInt8(ascii: "-")
+        let digits = negative ? value.dropFirst() : value[...]
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        var magnitude: Int64 = 0
+        for digit in digits {
+            let (times, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (plus, o2) = times.addingReportingOverflow(Int64(digit - 48))
+            if o1 || o2 { return negative ? Int64.min : Int64.max }
+            magnitude = plus
+        }
+        return negative ? -magnitude : magnitude
     }
 
     /// A subscription's monthly value in the revenue currency, or nil when

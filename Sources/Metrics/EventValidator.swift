@@ -132,13 +132,13 @@ public struct EventValidator: Sendable {
                 guard let stripped = EventValidator.commandName(name) else { return .failure(.badName) }
                 event.name = stripped
             }
-            if let kind = f.kind, kind.isEmpty { return .failure(.badKind) }
+            if let kind = f.kind, !FieldFormat.isLabel(kind) { return .failure(.badKind) }
         case .conversion, .cancellation:
             guard let user = f.user, !user.isEmpty else { return .failure(.missingUser) }
             guard let amountBytes = f.amount, !amountBytes.isEmpty else { return .failure(.missingAmount) }
             guard FieldFormat.isText(user, maxBytes: 128) else { return .failure(.badUser) }
             guard let amount = Money(decimal: amountBytes) else { return .failure(.badAmount) }
-            if let plan = f.plan, plan.isEmpty { return .failure(.badPlan) }
+            if let plan = f.plan, !FieldFormat.isLabel(plan) { return .failure(.badPlan) }
             var code = revenueCurrency
             if let currency = f.currency {
                 guard FieldFormat.isCurrency(currency) else { return .failure(.badCurrency) }
@@ -163,7 +163,7 @@ public struct EventValidator: Sendable {
             if let user = f.user {
                 guard FieldFormat.isText(user, maxBytes: 128) else { return .failure(.badUser) }
             }
-            if let model = f.model, model.isEmpty { return .failure(.badModel) }
+            if let model = f.model, !FieldFormat.isLabel(model) { return .failure(.badModel) }
             event.provider = provider
         }
         return .success(event)

@@ -51,6 +51,12 @@ public enum FieldFormat {
         return ascii || isValidUTF8(bytes)
     }
 
+    /// `plan`, `kind`, `model`: any non-empty UTF-8 (every field value is
+    /// UTF-8; the control-character rule is only for the four text fields).
+    public static func isLabel(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        !bytes.isEmpty && isValidUTF8(bytes)
+    }
+
     /// Strict UTF-8: no overlong forms, surrogates or code points past U+10FFFF.
     public static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var i = 0

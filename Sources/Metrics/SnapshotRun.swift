@@ -135,14 +135,13 @@ public struct SnapshotRun {
         var toWrite: [Snapshot] = []
         for snapshot in snapshots {
             switch store.existing(snapshot.date) {
-            case .snapshot(.complete):
+            case .complete:
                 let allRead = eventsFrom.map { calendar.start(of: snapshot.date) >= $0 } ?? false
                 if recompute && allRead { toWrite.append(snapshot) } else { outcome.kept += 1 }
-            case .unreadable(let reason):
-                // Something we cannot read is not ours to replace.
-                progress("warning: \(store.path(for: snapshot.date)): \(reason); left as it is")
-                outcome.kept += 1
-            case .none, .snapshot(.partial):
+            case .replaceable(let reason?):
+                progress("warning: \(store.path(for: snapshot.date)): \(reason); replaced")
+                toWrite.append(snapshot)
+            case .none, .replaceable(nil):
                 toWrite.append(snapshot)
             }
         }

@@ -5,9 +5,12 @@ public struct SnapshotStore: Sendable {
 
     /// What is on disk for a day.
     public enum Existing: Equatable {
+        /// No file.
         case none
-        case snapshot(Snapshot.Status)
-        case unreadable(String)
+        /// A complete snapshot: kept (history older than Redis's retention lives only there).
+        case complete
+        /// Anything else (partial, or not a snapshot): replaced, with the reason.
+        case replaceable(String?)
     }
 
     /// The store of a state directory.
@@ -24,12 +27,16 @@ public struct SnapshotStore: Sendable {
         AtomicFile.removeLeftovers(in: directory)
     }
 
-    /// The status of the day's file, if there is one.
+    /// What the day's file is. Only its `status` decides: a file that says
+    /// `complete` is kept even if this version cannot read the rest (a newer
+    /// schema, say); a partial or unparseable one is replaced.
     public func existing(_ day: LocalDay) -> Existing {
         let bytes: [UInt8]?
-        do { bytes = try AtomicFile.read(path(for: day)) } catch { return .unreadable(error.reason) }
+        do { bytes = try AtomicFile.read(path(for: day)) } catch { return .replaceable(error.reason) }
         guard let bytes else { return .none }
-        do { return .snapshot(try Snapshot(decoding: bytes).status) } catch { return .unreadable(error.description) }
+        guard let root = try? JSONParser.parse(bytes), case .object = root else { return .replaceable("not a JSON object") }
+        if root["status"]?.stringValue == Snapshot.Status.complete.rawValue { return .complete }
+        return root["status"]?.stringValue == Snapshot.Status.partial.rawValue ? .replaceable(nil) : .replaceable("no status")
     }
 
     /// Writes each snapshot whole (temporary file, fsync, rename), then

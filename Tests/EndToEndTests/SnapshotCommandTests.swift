@@ -112,6 +112,24 @@ import Testing
         #expect(try space.file("2026-10-24") == oldest)
     }
 
+    @Test func onlyCompleteSnapshotsAreKept() throws {
+        let space = try Workspace()
+        let redis = try server.connect()
+        try Fixture.load(into: redis, prefix: space.prefix)
+        try FileManager.default.createDirectory(atPath: space.state + "/snapshots", withIntermediateDirectories: true)
+        let garbage = "\(space.state)/snapshots/2026-10-24.json", partial = "\(space.state)/snapshots/2026-10-25.json"
+        let newer = "\(space.state)/snapshots/2026-10-26.json"
+        try "garbage".write(toFile: garbage, atomically: true, encoding: .utf8)
+        try #"{"schema_version":1,"date":"2026-10-25","status":"partial"}"#.write(toFile: partial, atomically: true, encoding: .utf8)
+        try #"{"schema_version":2,"status":"complete"}"#.write(toFile: newer, atomically: true, encoding: .utf8)
+        let result = try space.snapshot(["--now", "2026-10-26T09:30:00Z"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try space.snapshot(of: "2026-10-24").status == .complete)
+        #expect(try space.snapshot(of: "2026-10-25").status == .complete)
+        #expect(try space.file("2026-10-26") == #"{"schema_version":2,"status":"complete"}"#)
+        #expect(result.stderr.contains("2026-10-24.json: not a JSON object; replaced"))
+    }
+
     @Test func malformedAndHostileEntriesAreCountedNotFatal() throws {
         let space = try Workspace()
         let redis = try server.connect()

@@ -97,6 +97,18 @@ import Testing
             #expect(validator.rejection(of: [(Array("type".utf8), Array("registration".utf8)), (Array("user".utf8), bytes)]) == .badUser)
             #expect(validator.rejection(of: [(Array("type".utf8), Array("api_call".utf8)), (Array("provider".utf8), bytes)]) == .badProvider)
         }
+        // plan, kind and model: any non-empty UTF-8, control characters allowed.
+        func label(_ type: String, _ field: String, _ bytes: [UInt8]) -> Rejection? {
+            var fields: [([UInt8], [UInt8])] = [(Array("type".utf8), Array(type.utf8)), (Array("user".utf8), Array("u".utf8)),
+                                                (Array("amount".utf8), Array("1".utf8)), (Array("provider".utf8), Array("p".utf8))]
+            fields.append((Array(field.utf8), bytes))
+            return validator.rejection(of: fields)
+        }
+        #expect(label("conversion", "plan", [0xFF]) == .badPlan)
+        #expect(label("error", "kind", [0xC0, 0x80]) == .badKind)
+        #expect(label("api_call", "model", [0xED, 0xA0, 0x80]) == .badModel)
+        #expect(label("conversion", "plan", Array("pro\tplus".utf8)) == nil)
+        #expect(label("command", "kind", [0xFF]) == .missingName)  // kind is not a command's field
         // C1 controls and other scripts are text.
         #expect(reason([("type", "registration"), ("user", "用户\u{85}")]) == nil)
     }
