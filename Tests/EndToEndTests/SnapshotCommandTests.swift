@@ -161,6 +161,28 @@ import Testing
         #expect(result.stderr.contains("rejected stream entry \(t)-1: bad_user"))
     }
 
+    /// More entries than one XRANGE batch, several per millisecond, so the
+    /// exclusive-start continuation is exercised at a millisecond boundary.
+    @Test func everyEntryOfAStreamLargerThanOneBatch() throws {
+        let space = try Workspace()
+        let redis = try server.connect()
+        let key = Array("\(space.prefix)events".utf8)
+        let start = AggregationTestsTime.ms("2026-11-20T00:00:00Z")
+        let total = 25_003
+        for index in 0..<total {
+            let id = "\(start + Int64(index / 7) * 1000)-\(index % 7)"
+            try redis.append([Array("XADD".utf8), key, Array(id.utf8), Array("type".utf8), Array("command".utf8),
+                              Array("user".utf8), Array("u\(index % 997)".utf8), Array("name".utf8), Array("c\(index % 3)".utf8)])
+        }
+        for _ in 0..<total { _ = try redis.nextReply() }
+        let result = try space.snapshot(["--now", "2026-11-21T00:00:00Z"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let days = try ["2026-11-20", "2026-11-21"].map { try space.snapshot(of: $0) }
+        #expect(days[0].dataQuality.eventsRead == total && days[0].engagement.commands == total)
+        #expect(days[0].users.active == 997 && days[0].engagement.byCommand.map(\.count) == [8335, 8334, 8334])
+        #expect(days[1].users.active7d == 997 && days[1].users.active == 0)
+    }
+
     @Test func emptyDatabaseGivesOneEmptyDay() throws {
         let space = try Workspace()
         let result = try space.snapshot(["--now", "2026-11-25T08:00:00Z"])
