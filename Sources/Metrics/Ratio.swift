@@ -1,0 +1,54 @@
+/// An exact fraction of two counts (a conversion rate, a churn rate):
+/// never rounded, so figures computed from it use its exact value.
+public struct Ratio: Sendable, Hashable, CustomStringConvertible {
+    /// Numerator.
+    public let numerator: Int
+    /// Denominator, never zero.
+    public let denominator: Int
+
+    /// `numerator / denominator`, or nil when the denominator is zero.
+    public init?(_ numerator: Int, over denominator: Int) {
+        guard denominator != 0 else { return nil }
+        self.numerator = numerator
+        self.denominator = denominator
+    }
+
+    /// The value as a double: what JSON and pages show.
+    public var value: Double { Double(numerator) / Double(denominator) }
+
+    /// JSON number text with 10 significant digits (`0.1041666667`, `0.05`).
+    public var jsonText: String { Ratio.jsonText(value) }
+
+    public var description: String { jsonText }
+
+    /// A double as a JSON number of 10 significant digits, without a
+    /// trailing `.0` or exponent for ordinary magnitudes.
+    public static func jsonText(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        if value == 0 { return "0" }
+        var text = String(format: "%.10g", value)
+        if text.contains("e") {
+            text = String(format: "%.12f", value)
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+}
+
+extension Money {
+    /// round6(self / divisor) half to even, for any non-zero divisor.
+    public func divided(byCount divisor: Int) -> Money? {
+        guard divisor != 0 else { return nil }
+        let sign: Int128 = divisor < 0 ? -1 : 1
+        return Money(micros: Money.divideHalfEven(micros * sign, Int128(divisor.magnitude)))
+    }
+
+    /// round6(self × rate⁻¹) for an exact ratio: self × denominator / numerator.
+    public func divided(by ratio: Ratio) -> Money? {
+        guard ratio.numerator != 0 else { return nil }
+        let numerator = micros * Int128(ratio.denominator)
+        let sign: Int128 = ratio.numerator < 0 ? -1 : 1
+        return Money(micros: Money.divideHalfEven(numerator * sign, Int128(ratio.numerator.magnitude)))
+    }
+}

@@ -1,0 +1,37 @@
+/// The daily snapshots a build reads, by day.
+public struct SnapshotHistory: Sendable {
+    /// Snapshots, oldest first, one per day.
+    public let snapshots: [Snapshot]
+    private let index: [Int: Int]
+
+    /// A history from snapshots in any order (a later duplicate of a day wins).
+    public init(_ snapshots: [Snapshot]) {
+        var byDay: [Int: Snapshot] = [:]
+        for snapshot in snapshots { byDay[snapshot.date.ordinal] = snapshot }
+        self.snapshots = byDay.keys.sorted().map { byDay[$0]! }
+        var index: [Int: Int] = [:]
+        for (position, snapshot) in self.snapshots.enumerated() { index[snapshot.date.ordinal] = position }
+        self.index = index
+    }
+
+    /// The snapshot of a day, if there is one.
+    public func snapshot(on day: LocalDay) -> Snapshot? {
+        index[day.ordinal].map { snapshots[$0] }
+    }
+
+    /// The snapshots of the `count` days ending on `day`; nil if one is missing.
+    public func window(endingOn day: LocalDay, days count: Int) -> [Snapshot]? {
+        var result: [Snapshot] = []
+        result.reserveCapacity(count)
+        for offset in stride(from: count - 1, through: 0, by: -1) {
+            guard let snapshot = snapshot(on: day.adding(days: -offset)) else { return nil }
+            result.append(snapshot)
+        }
+        return result
+    }
+
+    /// The snapshots present among the `count` days ending on `day`.
+    public func present(endingOn day: LocalDay, days count: Int) -> [Snapshot] {
+        (0..<count).reversed().compactMap { snapshot(on: day.adding(days: -$0)) }
+    }
+}
