@@ -1,0 +1,92 @@
+import Metrics
+
+/// How figures are written on pages and in Markdown: the same everywhere
+/// and independent of the machine's locale (`1,234`, `€870.00`, `10.4 %`,
+/// `n/a`).
+public enum Display {
+    /// `n/a`: an undefined figure.
+    public static let undefined = "n/a"
+
+    /// `1,234`.
+    public static func count(_ value: Int?) -> String {
+        guard let value else { return undefined }
+        return Format.grouped(value)
+    }
+
+    /// `€870.00`, `$0.0021`, `-€12.50`, `870.00 CHF`: two decimals, or up to
+    /// four below one unit so that small costs do not read as zero; rounded
+    /// half to even.
+    public static func money(_ value: Money?, _ currency: String) -> String {
+        guard let value else { return undefined }
+        let negative = value.micros < 0
+        let magnitude = negative ? -value.micros : value.micros
+        let decimals = magnitude != 0 && magnitude < Money.scale ? 4 : 2
+        var divisor: Int128 = 1
+        for _ in 0..<(6 - decimals) { divisor *= 10 }
+        let rounded = Money.divideHalfEven(magnitude, divisor)
+        var unit: Int128 = 1
+        for _ in 0..<decimals { unit *= 10 }
+        var fraction = String(Int(rounded % unit))
+        while fraction.count < decimals { fraction = "0" + fraction }
+        if decimals == 4 { while fraction.count > 2 && fraction.hasSuffix("0") { fraction.removeLast() } }
+        let number = Format.grouped(Int(rounded / unit)) + "." + fraction
+        let sign = negative && rounded != 0 ? "-" : ""
+        if let symbol = symbols[currency] { return sign + symbol + number }
+        return sign + number + " " + currency
+    }
+
+    /// `10.4 %` from a ratio (one decimal, half to even), `n/a` when undefined.
+    public static func percent(_ ratio: Ratio?) -> String {
+        guard let ratio else { return undefined }
+        // Tenths of a percent: numerator × 1000 / denominator.
+        let sign = (ratio.numerator < 0) != (ratio.denominator < 0) && ratio.numerator != 0 ? "-" : ""
+        let tenths = Money.divideHalfEven(Int128(ratio.numerator.magnitude) * 1000, Int128(ratio.denominator.magnitude))
+        return "\(sign)\(Format.grouped(Int(tenths / 10))).\(tenths % 10) %"
+    }
+
+    /// `1 conversion`, `2 conversions`.
+    public static func plural(_ value: Int, _ noun: String) -> String {
+        "\(count(value)) \(noun)\(value == 1 ? "" : "s")"
+    }
+
+    /// A latency in milliseconds: `850 ms`, `120.5 ms`.
+    public static func latency(_ micros: Int64?) -> String {
+        guard let micros else { return undefined }
+        return decimalText(micros: micros) + " ms"
+    }
+
+    /// A decimal with one digit: `12.3`.
+    public static func decimal(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return undefined }
+        let tenths = (value * 10).rounded(.toNearestOrEven)
+        let whole = Int(tenths / 10)
+        return "\(Format.grouped(whole)).\(Int(abs(tenths.truncatingRemainder(dividingBy: 10))))"
+    }
+
+    /// A change against a previous value: `+12`, `−3`, `±0`, or empty when
+    /// there is nothing to compare with.
+    public static func change(_ current: Int?, _ previous: Int?) -> String {
+        guard let current, let previous else { return "" }
+        let delta = current - previous
+        return delta > 0 ? "+" + Format.grouped(delta) : delta < 0 ? "−" + Format.grouped(-delta) : "±0"
+    }
+
+    /// A change of money: `+€12.00`, `−€3.50`, `±0`.
+    public static func change(_ current: Money?, _ previous: Money?, _ currency: String) -> String {
+        guard let current, let previous else { return "" }
+        let delta = current - previous
+        if delta == .zero { return "±0" }
+        return (delta.micros > 0 ? "+" : "−") + money(Money(micros: delta.micros.magnitude > 0 ? abs(delta.micros) : 0), currency)
+    }
+
+    /// A change of a rate in percentage points: `+1.2 pt`.
+    public static func change(_ current: Ratio?, _ previous: Ratio?) -> String {
+        guard let current, let previous else { return "" }
+        let points = (current.value - previous.value) * 100
+        let tenths = (points * 10).rounded(.toNearestOrEven)
+        if tenths == 0 { return "±0 pt" }
+        return (tenths > 0 ? "+" : "−") + decimal(abs(tenths) / 10) + " pt"
+    }
+
+    static let symbols = ["EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "RUB": "₽", "UAH": "₴", "TRY": "₺"]
+}
