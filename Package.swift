@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,7 +36,7 @@ let package = Package(
         ),
         .target(
             name: "Templates",
-            dependencies: ["Metrics", "CCmarkGFM"]
+            dependencies: ["Metrics", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .executableTarget(
             name: "sentinel-gen",

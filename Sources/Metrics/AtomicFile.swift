@@ -11,6 +11,12 @@ public enum AtomicFile {
         /// What failed.
         public let reason: String
         public var description: String { "\(path): \(reason)" }
+
+        /// A failure of a path.
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     /// Prefix of temporary files, so an interrupted run's leftovers can be found.
@@ -104,11 +110,13 @@ public enum AtomicFile {
         }
     }
 
-    static func split(_ path: String) -> (String, String) {
+    /// A path's folder and last component.
+    public static func split(_ path: String) -> (String, String) {
         guard let slash = path.lastIndex(of: "/") else { return (".", path) }
         let directory = String(path[..<slash])
         return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
     }
 
-    static func errorText() -> String { String(cString: strerror(errno)) }
+    /// The text of the current `errno`.
+    public static func errorText() -> String { String(cString: strerror(errno)) }
 }

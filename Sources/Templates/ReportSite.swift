@@ -1,0 +1,162 @@
+import Dispatch
+import Metrics
+
+/// The report part of the site (site.md): every daily, weekly and monthly
+/// report as Markdown and as a page, the archive, and the assets.
+public struct ReportSite {
+    /// The snapshots.
+    public let history: SnapshotHistory
+    /// Titles, zone, rates.
+    public let settings: ReportSettings
+    /// The templates.
+    public let templates: TemplateSet
+    /// `site.base_url`, for `og:url` only.
+    public let baseURL: String
+
+    /// A site of a history.
+    public init(history: SnapshotHistory, settings: ReportSettings, templates: TemplateSet, baseURL: String) {
+        self.history = history
+        self.settings = settings
+        self.templates = templates
+        self.baseURL = baseURL.isEmpty || baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
+    }
+
+    /// One report to publish.
+    struct Entry {
+        let kind: String  // daily, weekly, monthly
+        let name: String
+        let title: String
+        let markdown: String
+        let inProgress: Bool
+        let description: String
+        let parent: (kind: String, name: String)?
+    }
+
+    /// Every report, oldest first within each kind.
+    func entries() -> [Entry] {
+        var result: [Entry] = []
+        var weeks: [String: LocalDay] = [:], months: [String: LocalDay] = [:]
+        for snapshot in history.snapshots {
+            let report = DailyReport(snapshot: snapshot, history: history, settings: settings)
+            result.append(Entry(kind: "daily", name: snapshot.date.description, title: report.title, markdown: report.markdown,
+                                inProgress: snapshot.status == .partial,
+                                description: ReportSite.headline(snapshot, report.figures),
+                                parent: ("weekly", snapshot.date.isoWeekName)))
+            weeks[snapshot.date.isoWeekName] = weeks[snapshot.date.isoWeekName] ?? snapshot.date
+            months[snapshot.date.monthName] = months[snapshot.date.monthName] ?? snapshot.date
+        }
+        for (kind, periods) in [(PeriodFigures.Kind.week, weeks), (.month, months)] {
+            for name in periods.keys.sorted() {
+                let period = PeriodFigures(kind: kind, containing: periods[name]!, history: history)
+                let report = PeriodReport(period: period, history: history, settings: settings)
+                let description = period.closing.map { ReportSite.headline($0, DerivedFigures(of: $0, in: history, costRate: settings.costRate)) } ?? ""
+                result.append(Entry(kind: kind == .week ? "weekly" : "monthly", name: name, title: report.title,
+                                    markdown: report.markdown, inProgress: period.inProgress, description: description,
+                                    parent: kind == .week ? ("monthly", period.last.monthName) : nil))
+            }
+        }
+        return result
+    }
+
+    /// The headline figures for link previews.
+    static func headline(_ snapshot: Snapshot, _ figures: DerivedFigures) -> String {
+        "MRR \(Display.money(snapshot.revenue.mrr, snapshot.revenue.currency)) · \(Display.count(snapshot.users.total)) users · "
+            + "\(Display.count(snapshot.users.premium)) premium · conversion \(Display.percent(figures.conversionRate)) · "
+            + "DAU \(Display.count(snapshot.users.active))"
+    }
+
+    /// Renders every file; pages are rendered on all cores.
+    public func files() throws(MarkdownRenderer.Failure) -> [SiteFile] {
+        let entries = entries()
+        let renderer = MarkdownRenderer()
+        let html = UnsafeMutableBufferPointer<String?>.allocate(capacity: entries.count)
+        html.initialize(repeating: nil)
+        defer { html.deinitialize(); html.deallocate() }
+        let slots = SendableBuffer(html)
+        DispatchQueue.concurrentPerform(iterations: entries.count) { index in
+            slots.buffer[index] = try? renderer.html(from: entries[index].markdown)
+        }
+        var names: [String: [String]] = [:]
+        for entry in entries { names[entry.kind, default: []].append(entry.name) }
+        var files: [SiteFile] = []
+        for (index, entry) in entries.enumerated() {
+            guard let content = html[index] else { throw MarkdownRenderer.Failure(description: "cmark-gfm failed on \(entry.kind)/\(entry.name)") }
+            let siblings = names[entry.kind]!
+            let position = siblings.firstIndex(of: entry.name)!
+            var context: [String: Any] = [
+                "title": entry.title, "site_title": settings.title, "description": entry.description,
+                "root": "../../", "content": content, "markdown": "\(entry.name).md", "in_progress": entry.inProgress,
+            ]
+            if !baseURL.isEmpty { context["og_url"] = "\(baseURL)reports/\(entry.kind)/\(entry.name).html" }
+            if position > 0 { context["previous"] = ["href": "\(siblings[position - 1]).html", "label": siblings[position - 1]] }
+            if position + 1 < siblings.count { context["next"] = ["href": "\(siblings[position + 1]).html", "label": siblings[position + 1]] }
+            if let parent = entry.parent {
+                context["parent"] = ["href": "../\(parent.kind)/\(parent.name).html", "label": parent.kind == "weekly" ? "Week \(parent.name)" : "Month \(parent.name)"]
+            }
+            files.append(SiteFile(path: "reports/\(entry.kind)/\(entry.name).md", text: entry.markdown))
+            files.append(SiteFile(path: "reports/\(entry.kind)/\(entry.name).html", text: templates.page(context)))
+        }
+        files.append(archive(entries))
+        files.append(try home(entries, renderer: renderer))
+        files.append(contentsOf: templates.assets.map { SiteFile(path: $0.path, bytes: $0.bytes) })
+        return files
+    }
+
+    /// `index.html`: the latest figures and the latest report of each kind.
+    func home(_ entries: [Entry], renderer: MarkdownRenderer) throws(MarkdownRenderer.Failure) -> SiteFile {
+        var doc = MarkdownDocument()
+        doc.heading(1, MarkdownText.literal(settings.title))
+        if let latest = history.snapshots.last {
+            let figures = DerivedFigures(of: latest, in: history, costRate: settings.costRate)
+            doc.paragraph("Data as of \(latest.date), \(settings.calendar.clockTime(of: latest.capturedAt)) (\(MarkdownText.literal(latest.timezone)))"
+                          + (latest.status == .partial ? ", day in progress." : "."))
+            doc.paragraph(MarkdownText.literal(ReportSite.headline(latest, figures)))
+            var links = ""
+            for (kind, label) in [("daily", "Latest daily report"), ("weekly", "Latest weekly report"), ("monthly", "Latest monthly report")] {
+                if let entry = entries.last(where: { $0.kind == kind }) {
+                    links += "- [\(label): \(entry.name)](reports/\(kind)/\(entry.name).html)\n"
+                }
+            }
+            doc.paragraph(links + "- [All reports](reports/index.html)")
+        } else {
+            doc.paragraph("No snapshot yet: run `sentinel-gen snapshot`, then `sentinel-gen build`.")
+        }
+        let context: [String: Any] = ["title": settings.title, "site_title": settings.title,
+                                      "description": history.snapshots.last.map { ReportSite.headline($0, DerivedFigures(of: $0, in: history, costRate: settings.costRate)) } ?? "",
+                                      "root": "", "content": try renderer.html(from: doc.text)]
+        return SiteFile(path: "index.html", text: templates.page(context))
+    }
+
+    /// `reports/index.html`: every report, newest first, grouped by month.
+    func archive(_ entries: [Entry]) -> SiteFile {
+        var byMonth: [String: [(sortKey: String, href: String, label: String, inProgress: Bool)]] = [:]
+        for entry in entries {
+            let month: String
+            let label: String
+            switch entry.kind {
+            case "daily": month = String(entry.name.prefix(7)); label = "Day \(entry.name)"
+            case "weekly":
+                let days = history.snapshots.filter { $0.date.isoWeekName == entry.name }
+                month = days.last?.date.monthName ?? String(entry.name.prefix(4)); label = "Week \(entry.name)"
+            default: month = entry.name; label = "Month \(entry.name)"
+            }
+            let sortKey = entry.kind == "daily" ? entry.name : entry.kind == "weekly" ? "\(month)-99-w\(entry.name)" : "\(month)-99-z"
+            byMonth[month, default: []].append((sortKey, "\(entry.kind)/\(entry.name).html", label, entry.inProgress))
+        }
+        let months: [[String: Any]] = byMonth.keys.sorted(by: >).map { month in
+            ["name": month, "reports": byMonth[month]!.sorted { $0.sortKey > $1.sortKey }.map {
+                ["href": $0.href, "label": $0.label, "in_progress": $0.inProgress] as [String: Any]
+            }]
+        }
+        let body = templates.archiveBody(months.isEmpty ? [:] : ["months": months])
+        let context: [String: Any] = ["title": "\(settings.title): all reports", "site_title": settings.title,
+                                      "description": "Every daily, weekly and monthly report.", "root": "../", "content": body]
+        return SiteFile(path: "reports/index.html", text: templates.page(context))
+    }
+}
+
+/// A buffer whose distinct slots are written from concurrent iterations.
+struct SendableBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+}

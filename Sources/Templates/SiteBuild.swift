@@ -1,0 +1,89 @@
+import Foundation
+import Metrics
+
+/// `sentinel-gen build` as named steps: load the snapshots, render the
+/// reports (Markdown, then HTML), publish. It reads the state directory
+/// only, never Redis.
+public struct SiteBuild {
+    /// A failure, tagged with its step and the file it concerns.
+    public struct Failure: Error, CustomStringConvertible {
+        /// The step's name.
+        public let step: String
+        /// The file concerned.
+        public let path: String?
+        /// What went wrong.
+        public let message: String
+        public var description: String { "\(step): \(message)" }
+    }
+
+    /// The configuration in force.
+    public let configuration: Configuration
+    /// The state directory.
+    public let stateDirectory: String
+    /// `--output`.
+    public let output: String
+    /// The templates folder.
+    public let templatesDirectory: String
+
+    /// A build.
+    public init(configuration: Configuration, stateDirectory: String, output: String, templatesDirectory: String) {
+        self.configuration = configuration
+        self.stateDirectory = stateDirectory
+        self.output = output
+        self.templatesDirectory = templatesDirectory
+    }
+
+    /// Runs the steps; `progress` gets one line per step.
+    public func run(progress: (String) -> Void) throws(Failure) -> SitePublisher.Outcome {
+        var clock = ContinuousClock.now
+        func elapsed() -> String {
+            let duration = ContinuousClock.now - clock
+            clock = ContinuousClock.now
+            return String(format: "%.2f s", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        }
+        let history = try loadSnapshots()
+        progress("[1/3] loaded \(Format.grouped(history.snapshots.count)) snapshots from \(stateDirectory)/snapshots in \(elapsed())")
+
+        let templates: TemplateSet
+        do { templates = try TemplateSet(directory: templatesDirectory) } catch {
+            throw Failure(step: "load templates", path: error.path, message: error.description)
+        }
+        let site = ReportSite(history: history, settings: ReportSettings(configuration: configuration),
+                              templates: templates, baseURL: configuration.site.baseURL)
+        let files: [SiteFile]
+        do { files = try site.files() } catch { throw Failure(step: "render", path: nil, message: error.description) }
+        let reports = files.filter { $0.path.hasSuffix(".md") }.count
+        progress("[2/3] rendered \(Format.grouped(reports)) reports as Markdown and HTML (\(Format.grouped(files.count)) files) in \(elapsed())")
+
+        let outcome: SitePublisher.Outcome
+        do { outcome = try SitePublisher(output: output).publish(files) } catch {
+            throw Failure(step: "publish", path: error.path, message: error.description)
+        }
+        if outcome.unchanged {
+            progress("[3/3] \(output) is up to date (build \(outcome.buildID)) in \(elapsed())")
+        } else {
+            progress("[3/3] published \(output) -> \(output).releases/\(outcome.buildID): \(outcome.written) files written, \(outcome.linked) unchanged in \(elapsed())")
+        }
+        return outcome
+    }
+
+    /// Every `snapshots/YYYY-MM-DD.json`; an unreadable one is an error naming it.
+    func loadSnapshots() throws(Failure) -> SnapshotHistory {
+        let directory = "\(stateDirectory)/snapshots"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            throw Failure(step: "load snapshots", path: directory,
+                          message: "\(directory): no snapshots (run `sentinel-gen snapshot` first, or check --state)")
+        }
+        let store = SnapshotStore(stateDirectory: stateDirectory)
+        var snapshots: [Snapshot] = []
+        for name in names.sorted() where name.hasSuffix(".json") {
+            guard let day = LocalDay(String(name.dropLast(5))) else { continue }
+            do {
+                if let snapshot = try store.read(day) { snapshots.append(snapshot) }
+            } catch {
+                throw Failure(step: "load snapshots", path: error.path, message: error.description)
+            }
+        }
+        return SnapshotHistory(snapshots)
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Glibc
+import Metrics
+
+/// Publishes a site atomically: the files go into a new release folder
+/// beside `--output` (`OUTPUT.releases/<build-id>/`), unchanged files are
+/// hard links to the previous release (same inode, same mtime, so `rsync`
+/// and `aws s3 sync` upload only what changed), and `--output`, a symlink,
+/// is swapped to the new release with rename(2). A reader sees the old
+/// site or the new one; a failed build leaves the old one in place.
+public struct SitePublisher {
+    /// The `--output` path (a symlink once published).
+    public let output: String
+    /// Releases kept besides the current one.
+    public var keep = 3
+
+    /// What a publication did.
+    public struct Outcome: Sendable, Equatable {
+        /// The content hash naming the release.
+        public var buildID = ""
+        /// Files written anew.
+        public var written = 0
+        /// Files linked unchanged from the previous release.
+        public var linked = 0
+        /// True when the published site already had this content.
+        public var unchanged = false
+    }
+
+    /// A publisher for `--output`.
+    public init(output: String) {
+        var path = output
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        self.output = path
+    }
+
+    /// `OUTPUT.releases`.
+    public var releases: String { output + ".releases" }
+
+    /// A content hash of the whole site (FNV-1a 64 over paths and bytes).
+    public static func buildID(of files: [SiteFile]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for file in files.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }) {
+            file.path.utf8.forEach(mix)
+            mix(0)
+            var length = UInt64(file.bytes.count)
+            for _ in 0..<8 { mix(UInt8(length & 0xFF)); length >>= 8 }
+            file.bytes.forEach(mix)
+        }
+        return String(hash, radix: 16).leftPadded(to: 16)
+    }
+
+    /// Publishes `files`.
+    public func publish(_ files: [SiteFile]) throws(AtomicFile.Failure) -> Outcome {
+        var outcome = Outcome(buildID: SitePublisher.buildID(of: files))
+        try AtomicFile.makeDirectory(releases)
+        removeLeftovers()
+        let current = currentRelease()
+        if current == outcome.buildID {
+            outcome.unchanged = true
+            return outcome
+        }
+        let staging = "\(releases)/\(AtomicFile.temporaryPrefix)\(getpid())-\(outcome.buildID)"
+        try? FileManager.default.removeItem(atPath: staging)
+        try AtomicFile.makeDirectory(staging)
+        let previous = current.map { "\(releases)/\($0)" }
+        for file in files {
+            let target = "\(staging)/\(file.path)"
+            try AtomicFile.makeDirectory(AtomicFile.split(target).0)
+            if let previous, let old = try? AtomicFile.read("\(previous)/\(file.path)"), old == file.bytes,
+               link("\(previous)/\(file.path)", target) == 0 {
+                outcome.linked += 1
+                continue
+            }
+            try AtomicFile.write(file.bytes, to: target, syncDirectory: false)
+            outcome.written += 1
+        }
+        let final = "\(releases)/\(outcome.buildID)"
+        try? FileManager.default.removeItem(atPath: final)
+        guard rename(staging, final) == 0 else { throw AtomicFile.Failure(path: final, reason: AtomicFile.errorText()) }
+        try swapLink(to: outcome.buildID)
+        prune(keeping: outcome.buildID)
+        return outcome
+    }
+
+    /// The release `--output` points at, if it is one of ours.
+    public func currentRelease() -> String? {
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: output) else { return nil }
+        let name = (target as NSString).lastPathComponent
+        return FileManager.default.fileExists(atPath: "\(releases)/\(name)") ? name : nil
+    }
+
+    /// Points `--output` at a release: a new symlink renamed over the old.
+    private func swapLink(to buildID: String) throws(AtomicFile.Failure) {
+        let (parent, base) = AtomicFile.split(output)
+        var info = stat()
+        if lstat(output, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            // A plain folder from before: kept as a release, out of the way.
+            let kept = "\(releases)/previous-\(Int(Date().timeIntervalSince1970))"
+            guard rename(output, kept) == 0 else { throw AtomicFile.Failure(path: output, reason: AtomicFile.errorText()) }
+        }
+        let temporary = "\(parent)/\(AtomicFile.temporaryPrefix)\(getpid())-\(base)"
+        unlink(temporary)
+        guard symlink("\(base).releases/\(buildID)", temporary) == 0 else {
+            throw AtomicFile.Failure(path: temporary, reason: AtomicFile.errorText())
+        }
+        guard rename(temporary, output) == 0 else {
+            let reason = AtomicFile.errorText()
+            unlink(temporary)
+            throw AtomicFile.Failure(path: output, reason: reason)
+        }
+        try AtomicFile.syncDirectory(parent)
+    }
+
+    /// Removes staging folders and links an interrupted build left behind.
+    private func removeLeftovers() {
+        let manager = FileManager.default
+        for name in (try? manager.contentsOfDirectory(atPath: releases)) ?? [] where name.hasPrefix(AtomicFile.temporaryPrefix) {
+            try? manager.removeItem(atPath: "\(releases)/\(name)")
+        }
+        AtomicFile.removeLeftovers(in: AtomicFile.split(output).0)
+    }
+
+    /// Keeps the newest `keep` releases besides the current one.
+    private func prune(keeping current: String) {
+        let manager = FileManager.default
+        let names = ((try? manager.contentsOfDirectory(atPath: releases)) ?? []).filter { $0 != current }
+        let dated = names.compactMap { name -> (String, Date)? in
+            guard let date = try? manager.attributesOfItem(atPath: "\(releases)/\(name)")[.modificationDate] as? Date else { return nil }
+            return (name, date)
+        }.sorted { $0.1 > $1.1 }
+        for (name, _) in dated.dropFirst(keep) { try? manager.removeItem(atPath: "\(releases)/\(name)") }
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
+    }
+}

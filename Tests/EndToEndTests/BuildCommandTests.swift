@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import Metrics
+
+/// `sentinel-gen build` from snapshot files alone.
+@Suite struct BuildCommandTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("site-template").path
+
+    /// A state directory holding the golden snapshots of the fixture week.
+    static func state(extra: [String: String] = [:]) throws -> String {
+        let directory = CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory + "/state/snapshots", withIntermediateDirectories: true)
+        for day in ["2026-10-24", "2026-10-25", "2026-10-26"] {
+            try FileManager.default.copyItem(atPath: fixtures.appendingPathComponent("\(day).json").path,
+                                             toPath: "\(directory)/state/snapshots/\(day).json")
+        }
+        for (name, text) in extra { try text.write(toFile: "\(directory)/state/snapshots/\(name)", atomically: true, encoding: .utf8) }
+        try "timezone = \"Europe/Paris\"\n[revenue]\ncurrency = \"EUR\"\n[exchange_rates]\nUSD = \"0.92\"\n[site]\ntitle = \"CryptoSentinel AI\"\nbase_url = \"https://kpi.example.com/sentinel\"\n"
+            .write(toFile: directory + "/sentinel.toml", atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    static func build(_ directory: String, output: String = "site") throws -> CLI.Result {
+        try CLI.run(["build", "--config", directory + "/sentinel.toml", "--state", directory + "/state",
+                     "--output", "\(directory)/\(output)", "--templates", templates])
+    }
+
+    static func tree(_ link: String) -> [String: Data] {
+        let root = URL(fileURLWithPath: link).resolvingSymlinksInPath().path
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        while let path = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: "\(root)/\(path)", isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[path] = FileManager.default.contents(atPath: "\(root)/\(path)")
+            }
+        }
+        return files
+    }
+
+    @Test func goldenReports() throws {
+        let directory = try Self.state()
+        let result = try Self.build(directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let site = Self.tree(directory + "/site")
+        #expect(site.keys.contains("reports/daily/2026-10-25.html") && site.keys.contains("reports/weekly/2026-W43.md")
+                && site.keys.contains("reports/weekly/2026-W44.html") && site.keys.contains("reports/monthly/2026-10.html")
+                && site.keys.contains("reports/index.html") && site.keys.contains("index.html") && site.keys.contains("assets/style.css"))
+        for name in ["reports/daily/2026-10-25.md", "reports/daily/2026-10-25.html", "reports/daily/2026-10-26.md",
+                     "reports/weekly/2026-W43.md", "reports/monthly/2026-10.md", "reports/index.html"] {
+            let golden = Self.fixtures.appendingPathComponent("site/" + name.replacingOccurrences(of: "/", with: "_"))
+            let actual = String(decoding: site[name] ?? Data(), as: UTF8.self)
+            if ProcessInfo.processInfo.environment["SENTINEL_UPDATE_GOLDEN"] == "1" {
+                try actual.write(to: golden, atomically: true, encoding: .utf8)
+            }
+            #expect(actual == (try String(contentsOf: golden, encoding: .utf8)), "\(name) differs from its golden file")
+        }
+        // Hostile names show as text: no live markup, no javascript: link.
+        let day = String(decoding: site["reports/daily/2026-10-25.html"]!, as: UTF8.self)
+        #expect(day.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !day.contains("<script>"))
+        #expect(!day.contains("href=\"javascript") && day.contains("a|b*c`d[e](javascript:x)"))
+        #expect(day.contains(#"<meta property="og:url" content="https://kpi.example.com/sentinel/reports/daily/2026-10-25.html">"#))
+        for (path, data) in site { #expect(!String(decoding: data, as: UTF8.self).contains("user-secret"), "\(path)") }
+    }
+
+    @Test func rebuildsAreByteIdenticalAndKeepUnchangedFiles() throws {
+        let directory = try Self.state()
+        #expect(try Self.build(directory).status == 0)
+        #expect(try Self.build(directory, output: "other").status == 0)
+        #expect(Self.tree(directory + "/site") == Self.tree(directory + "/other"))
+        let style = directory + "/site/assets/style.css"
+        let before = try FileManager.default.attributesOfItem(atPath: style)
+        let again = try Self.build(directory)
+        #expect(again.stderr.contains("is up to date"))
+        // A new day: its files are new, the old day's files stay the same inode and mtime.
+        let next = try String(contentsOf: Self.fixtures.appendingPathComponent("2026-10-26.json"), encoding: .utf8)
+            .replacingOccurrences(of: "2026-10-26", with: "2026-10-27")
+        try next.write(toFile: directory + "/state/snapshots/2026-10-27.json", atomically: true, encoding: .utf8)
+        let grown = try Self.build(directory)
+        #expect(grown.status == 0, "\(grown.stderr)")
+        let after = try FileManager.default.attributesOfItem(atPath: style)
+        #expect(before[.systemFileNumber] as? Int == after[.systemFileNumber] as? Int)
+        #expect(before[.modificationDate] as? Date == after[.modificationDate] as? Date)
+        #expect(FileManager.default.fileExists(atPath: directory + "/site/reports/daily/2026-10-27.html"))
+        let october24 = try FileManager.default.attributesOfItem(atPath: directory + "/site/reports/daily/2026-10-24.md")
+        #expect((october24[.referenceCount] as? Int ?? 0) >= 2)
+    }
+
+    @Test func aFailedBuildLeavesThePreviousSite() throws {
+        let directory = try Self.state()
+        #expect(try Self.build(directory).status == 0)
+        let before = Self.tree(directory + "/site")
+        try "{not json".write(toFile: directory + "/state/snapshots/2026-10-27.json", atomically: true, encoding: .utf8)
+        let result = try Self.build(directory)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("load snapshots:") && result.stderr.contains("2026-10-27.json"), "\(result.stderr)")
+        #expect(Self.tree(directory + "/site") == before)
+        let other = try Self.state(extra: ["2026-10-28.json": #"{"schema_version": 2}"#])
+        let newer = try Self.build(other)
+        #expect(newer.status == 1 && newer.stderr.contains("schema_version 2 is not supported"))
+    }
+
+    @Test func buildNeedsSnapshots() throws {
+        let directory = CLI.temporaryDirectory()
+        let result = try CLI.run(["build", "--state", directory + "/state", "--output", directory + "/site", "--templates", Self.templates])
+        #expect(result.status == 1 && result.stderr.contains("no snapshots"))
+    }
+}
