@@ -22,8 +22,9 @@ public enum AtomicFile {
     /// Prefix of temporary files, so an interrupted run's leftovers can be found.
     public static let temporaryPrefix = ".tmp-"
 
-    /// Replaces `path` with `bytes`.
-    public static func write(_ bytes: [UInt8], to path: String, syncDirectory: Bool = true) throws(Failure) {
+    /// Replaces `path` with `bytes`; `syncFile: false` leaves flushing to
+    /// the caller (who then syncs the whole file system once).
+    public static func write(_ bytes: [UInt8], to path: String, syncDirectory: Bool = true, syncFile: Bool = true) throws(Failure) {
         let (directory, name) = split(path)
         let temporary = "\(directory)/\(temporaryPrefix)\(getpid())-\(name)"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -40,7 +41,7 @@ public enum AtomicFile {
             }
             written += n
         }
-        if fsync(fd) != 0 || close(fd) != 0 {
+        if (syncFile && fsync(fd) != 0) || close(fd) != 0 {
             let reason = errorText()
             unlink(temporary)
             throw Failure(path: temporary, reason: reason)

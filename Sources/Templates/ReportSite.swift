@@ -3,7 +3,7 @@ import Metrics
 
 /// The report part of the site (site.md): every daily, weekly and monthly
 /// report as Markdown and as a page, the archive, and the assets.
-public struct ReportSite {
+public struct ReportSite: Sendable {
     /// The snapshots.
     public let history: SnapshotHistory
     /// Titles, zone, rates.
@@ -32,31 +32,42 @@ public struct ReportSite {
         let parent: (kind: String, name: String)?
     }
 
-    /// Every report, oldest first within each kind.
-    func entries() -> [Entry] {
-        var result: [Entry] = []
-        var weeks: [String: LocalDay] = [:], months: [String: LocalDay] = [:]
+    /// What a report is made from: a day, or the first day of a period.
+    struct Job {
+        let kind: String
+        let name: String
+        let day: LocalDay
+    }
+
+    /// Every report to make: days, then weeks, then months, oldest first.
+    func jobs() -> [Job] {
+        var days: [Job] = [], weeks: [String: LocalDay] = [:], months: [String: LocalDay] = [:]
         for snapshot in history.snapshots {
-            let report = DailyReport(snapshot: snapshot, history: history, settings: settings)
-            result.append(Entry(kind: "daily", name: snapshot.date.description, title: report.title, markdown: report.markdown,
-                                inProgress: snapshot.status == .partial,
-                                description: ReportSite.headline(snapshot, report.figures),
-                                parent: ("weekly", snapshot.date.isoWeekName)))
+            days.append(Job(kind: "daily", name: snapshot.date.description, day: snapshot.date))
             weeks[snapshot.date.isoWeekName] = weeks[snapshot.date.isoWeekName] ?? snapshot.date
             months[snapshot.date.monthName] = months[snapshot.date.monthName] ?? snapshot.date
         }
-        for (kind, periods) in [(PeriodFigures.Kind.week, weeks), (.month, months)] {
-            for name in periods.keys.sorted() {
-                let period = PeriodFigures(kind: kind, containing: periods[name]!, history: history)
-                let report = PeriodReport(period: period, history: history, settings: settings)
-                let description = period.closing.map { ReportSite.headline($0, DerivedFigures(of: $0, in: history, costRate: settings.costRate)) } ?? ""
-                result.append(Entry(kind: kind == .week ? "weekly" : "monthly", name: name, title: report.title,
-                                    markdown: report.markdown, inProgress: period.inProgress, description: description,
-                                    parent: kind == .week ? ("monthly", period.last.monthName) : nil))
-            }
-        }
-        return result
+        return days + weeks.keys.sorted().map { Job(kind: "weekly", name: $0, day: weeks[$0]!) }
+            + months.keys.sorted().map { Job(kind: "monthly", name: $0, day: months[$0]!) }
     }
+
+    /// The report of a job.
+    func entry(_ job: Job) -> Entry {
+        if job.kind == "daily", let snapshot = history.snapshot(on: job.day) {
+            let report = DailyReport(snapshot: snapshot, history: history, settings: settings)
+            return Entry(kind: "daily", name: job.name, title: report.title, markdown: report.markdown,
+                         inProgress: snapshot.status == .partial, description: ReportSite.headline(snapshot, report.figures),
+                         parent: ("weekly", snapshot.date.isoWeekName))
+        }
+        let period = PeriodFigures(kind: job.kind == "weekly" ? .week : .month, containing: job.day, history: history)
+        let report = PeriodReport(period: period, history: history, settings: settings)
+        let description = period.closing.map { ReportSite.headline($0, DerivedFigures(of: $0, in: history, costRate: settings.costRate)) } ?? ""
+        return Entry(kind: job.kind, name: job.name, title: report.title, markdown: report.markdown, inProgress: period.inProgress,
+                     description: description, parent: job.kind == "weekly" ? ("monthly", period.last.monthName) : nil)
+    }
+
+    /// Every report, in the order of `jobs()`.
+    func entries() -> [Entry] { jobs().map(entry) }
 
     /// The headline figures for link previews.
     static func headline(_ snapshot: Snapshot, _ figures: DerivedFigures) -> String {
@@ -65,41 +76,52 @@ public struct ReportSite {
             + "DAU \(Display.count(snapshot.users.active))"
     }
 
-    /// Renders every file; pages are rendered on all cores.
+    /// Renders every file; each report (figures, Markdown, HTML, page) is
+    /// made on any core.
     public func files() throws(MarkdownRenderer.Failure) -> [SiteFile] {
-        let entries = entries()
+        let jobs = jobs()
         let renderer = MarkdownRenderer()
-        let html = UnsafeMutableBufferPointer<String?>.allocate(capacity: entries.count)
-        html.initialize(repeating: nil)
-        defer { html.deinitialize(); html.deallocate() }
-        let slots = SendableBuffer(html)
-        DispatchQueue.concurrentPerform(iterations: entries.count) { index in
-            slots.buffer[index] = try? renderer.html(from: entries[index].markdown)
-        }
         var names: [String: [String]] = [:]
-        for entry in entries { names[entry.kind, default: []].append(entry.name) }
+        for job in jobs { names[job.kind, default: []].append(job.name) }
+        let slots = UnsafeMutableBufferPointer<(Entry, SiteFile?)?>.allocate(capacity: jobs.count)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        let shared = SendableBuffer(slots)
+        let siblings = names
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            let entry = self.entry(jobs[index])
+            let page = (try? renderer.html(from: entry.markdown)).map { self.page(entry, content: $0, siblings: siblings[entry.kind]!) }
+            shared.buffer[index] = (entry, page)
+        }
+        var entries: [Entry] = []
         var files: [SiteFile] = []
-        for (index, entry) in entries.enumerated() {
-            guard let content = html[index] else { throw MarkdownRenderer.Failure(description: "cmark-gfm failed on \(entry.kind)/\(entry.name)") }
-            let siblings = names[entry.kind]!
-            let position = siblings.firstIndex(of: entry.name)!
-            var context: [String: Any] = [
-                "title": entry.title, "site_title": settings.title, "description": entry.description,
-                "root": "../../", "content": content, "markdown": "\(entry.name).md", "in_progress": entry.inProgress,
-            ]
-            if !baseURL.isEmpty { context["og_url"] = "\(baseURL)reports/\(entry.kind)/\(entry.name).html" }
-            if position > 0 { context["previous"] = ["href": "\(siblings[position - 1]).html", "label": siblings[position - 1]] }
-            if position + 1 < siblings.count { context["next"] = ["href": "\(siblings[position + 1]).html", "label": siblings[position + 1]] }
-            if let parent = entry.parent {
-                context["parent"] = ["href": "../\(parent.kind)/\(parent.name).html", "label": parent.kind == "weekly" ? "Week \(parent.name)" : "Month \(parent.name)"]
-            }
+        for slot in slots {
+            let (entry, page) = slot!
+            guard let page else { throw MarkdownRenderer.Failure(description: "cmark-gfm failed on \(entry.kind)/\(entry.name)") }
+            entries.append(entry)
             files.append(SiteFile(path: "reports/\(entry.kind)/\(entry.name).md", text: entry.markdown))
-            files.append(SiteFile(path: "reports/\(entry.kind)/\(entry.name).html", text: templates.page(context)))
+            files.append(page)
         }
         files.append(archive(entries))
         files.append(try home(entries, renderer: renderer))
         files.append(contentsOf: templates.assets.map { SiteFile(path: $0.path, bytes: $0.bytes) })
         return files
+    }
+
+    /// The page of a report, with links to its neighbours and parent.
+    func page(_ entry: Entry, content: String, siblings: [String]) -> SiteFile {
+        let position = siblings.firstIndex(of: entry.name)!
+        var context: [String: Any] = [
+            "title": entry.title, "site_title": settings.title, "description": entry.description,
+            "root": "../../", "content": content, "markdown": "\(entry.name).md", "in_progress": entry.inProgress,
+        ]
+        if !baseURL.isEmpty { context["og_url"] = "\(baseURL)reports/\(entry.kind)/\(entry.name).html" }
+        if position > 0 { context["previous"] = ["href": "\(siblings[position - 1]).html", "label": siblings[position - 1]] }
+        if position + 1 < siblings.count { context["next"] = ["href": "\(siblings[position + 1]).html", "label": siblings[position + 1]] }
+        if let parent = entry.parent {
+            context["parent"] = ["href": "../\(parent.kind)/\(parent.name).html", "label": parent.kind == "weekly" ? "Week \(parent.name)" : "Month \(parent.name)"]
+        }
+        return SiteFile(path: "reports/\(entry.kind)/\(entry.name).html", text: templates.page(context))
     }
 
     /// `index.html`: the latest figures and the latest report of each kind.

@@ -72,9 +72,12 @@ public struct SitePublisher {
                 outcome.linked += 1
                 continue
             }
-            try AtomicFile.write(file.bytes, to: target, syncDirectory: false)
+            try AtomicFile.write(file.bytes, to: target, syncDirectory: false, syncFile: false)
             outcome.written += 1
         }
+        // One flush for all new files before the swap makes them visible,
+        // instead of an fsync per file.
+        if outcome.written > 0 { sync() }
         let final = "\(releases)/\(outcome.buildID)"
         try? FileManager.default.removeItem(atPath: final)
         guard rename(staging, final) == 0 else { throw AtomicFile.Failure(path: final, reason: AtomicFile.errorText()) }
