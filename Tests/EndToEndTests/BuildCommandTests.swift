@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 @testable import Metrics
 
@@ -100,6 +101,44 @@ import Testing
         let other = try Self.state(extra: ["2026-10-28.json": #"{"schema_version": 2}"#])
         let newer = try Self.build(other)
         #expect(newer.status == 1 && newer.stderr.contains("schema_version 2 is not supported"))
+    }
+
+    /// A build killed at any moment leaves the previous site, whole; the
+    /// next build completes and publishes the new one.
+    @Test func aKilledBuildLeavesTheOldSiteOrTheNewOne() throws {
+        let directory = try Self.state()
+        let template = try String(contentsOf: Self.fixtures.appendingPathComponent("2026-10-26.json"), encoding: .utf8)
+        for offset in 1...300 {
+            let day = LocalDay("2026-10-26")!.adding(days: -offset - 2)
+            try template.replacingOccurrences(of: "2026-10-26", with: day.description)
+                .write(toFile: "\(directory)/state/snapshots/\(day).json", atomically: true, encoding: .utf8)
+        }
+        #expect(try Self.build(directory).status == 0)
+        let old = Self.tree(directory + "/site")
+        try template.replacingOccurrences(of: "2026-10-26", with: "2026-10-27")
+            .write(toFile: directory + "/state/snapshots/2026-10-27.json", atomically: true, encoding: .utf8)
+        #expect(try Self.build(directory, output: "expected").status == 0)
+        let new = Self.tree(directory + "/expected")
+        #expect(old != new)
+        var sawOld = 0
+        for delay in [0, 20_000, 50_000, 80_000, 120_000, 160_000, 220_000, 300_000] {
+            let process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = ["build", "--config", directory + "/sentinel.toml", "--state", directory + "/state",
+                                 "--output", directory + "/site", "--templates", Self.templates, "-q"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(delay))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let now = Self.tree(directory + "/site")
+            #expect(now == old || now == new, "after \(delay) µs the site is neither the old one nor the new one")
+            if now == old { sawOld += 1 } else { break }
+        }
+        let finished = try Self.build(directory)
+        #expect(finished.status == 0, "\(finished.stderr)")
+        #expect(Self.tree(directory + "/site") == new)
+        #expect(sawOld >= 1)
     }
 
     @Test func buildNeedsSnapshots() throws {
