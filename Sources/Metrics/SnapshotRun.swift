@@ -78,13 +78,7 @@ public struct SnapshotRun {
         }
         defer { withExtendedLifetime(lock) {} }
 
-        var clock = ContinuousClock.now
-        func elapsed() -> String {
-            let seconds = Double((ContinuousClock.now - clock).components.attoseconds) / 1e18
-                + Double((ContinuousClock.now - clock).components.seconds)
-            clock = ContinuousClock.now
-            return String(format: "%.2f s", seconds)
-        }
+        var clock = StepClock()
 
         let validator = configuration.eventValidator
         let state: RedisState
@@ -96,7 +90,7 @@ public struct SnapshotRun {
             throw Failure(step: "read state", path: endpoint.location, message: error.message, kind: .redis)
         }
         let accounts = AccountState(users: state.users, subscriptions: state.subscriptions, now: now, validator: validator)
-        progress("[1/4] read \(Format.grouped(state.users.count)) users and \(Format.grouped(state.subscriptions.count)) subscriptions from \(endpoint) in \(elapsed())")
+        progress("[1/4] read \(Format.grouped(state.users.count)) users and \(Format.grouped(state.subscriptions.count)) subscriptions from \(endpoint) in \(clock.lap())")
 
         let oldest = state.firstID.flatMap { id in id.withUnsafeBytes { StreamAggregator.milliseconds(of: $0) } }
         var aggregator = StreamAggregator(now: now, oldestEntryMs: oldest, calendar: configuration.dayCalendar, validator: validator)
@@ -115,7 +109,7 @@ public struct SnapshotRun {
                 throw Failure(step: "read events", path: endpoint.location, message: error.message, kind: .redis)
             }
         }
-        progress("[2/4] read \(Format.grouped(entries)) events in \(elapsed())")
+        progress("[2/4] read \(Format.grouped(entries)) events in \(clock.lap())")
 
         let snapshots = configuration.snapshotComputer.snapshots(from: aggregator, accounts: accounts)
         var outcome = Outcome()
@@ -128,7 +122,7 @@ public struct SnapshotRun {
             outcome.rejected += snapshot.dataQuality.rejected.reduce(0) { $0 + $1.count }
         }
         outcome.rejected -= outcome.rejectedHashEntries * snapshots.count
-        progress("[3/4] computed \(snapshots.count) day\(snapshots.count == 1 ? "" : "s") (\(Format.grouped(outcome.rejected)) entries rejected) in \(elapsed())")
+        progress("[3/4] computed \(snapshots.count) day\(snapshots.count == 1 ? "" : "s") (\(Format.grouped(outcome.rejected)) entries rejected) in \(clock.lap())")
 
         let eventsFrom = aggregator.oldestEntryRead
         let calendar = configuration.dayCalendar
@@ -151,7 +145,7 @@ public struct SnapshotRun {
             throw Failure(step: "write snapshots", path: error.path, message: error.description, kind: .io)
         }
         outcome.written = toWrite.map(\.date)
-        progress("[4/4] wrote \(toWrite.count) snapshot\(toWrite.count == 1 ? "" : "s") to \(store.directory)\(outcome.kept > 0 ? " (\(outcome.kept) complete kept)" : "") in \(elapsed())")
+        progress("[4/4] wrote \(toWrite.count) snapshot\(toWrite.count == 1 ? "" : "s") to \(store.directory)\(outcome.kept > 0 ? " (\(outcome.kept) complete kept)" : "") in \(clock.lap())")
         return outcome
     }
 }

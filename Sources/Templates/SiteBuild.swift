@@ -35,14 +35,9 @@ public struct SiteBuild {
 
     /// Runs the steps; `progress` gets one line per step.
     public func run(progress: (String) -> Void) throws(Failure) -> SitePublisher.Outcome {
-        var clock = ContinuousClock.now
-        func elapsed() -> String {
-            let duration = ContinuousClock.now - clock
-            clock = ContinuousClock.now
-            return String(format: "%.2f s", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
-        }
+        var clock = StepClock()
         let history = try loadSnapshots()
-        progress("[1/3] loaded \(Format.grouped(history.snapshots.count)) snapshots from \(stateDirectory)/snapshots in \(elapsed())")
+        progress("[1/3] loaded \(Format.grouped(history.snapshots.count)) snapshots from \(stateDirectory)/snapshots in \(clock.lap())")
 
         let templates: TemplateSet
         do { templates = try TemplateSet(directory: templatesDirectory) } catch {
@@ -53,16 +48,16 @@ public struct SiteBuild {
         let files: [SiteFile]
         do { files = try site.files() } catch { throw Failure(step: "render", path: nil, message: error.description) }
         let reports = files.filter { $0.path.hasSuffix(".md") }.count
-        progress("[2/3] rendered \(Format.grouped(reports)) reports as Markdown and HTML (\(Format.grouped(files.count)) files) in \(elapsed())")
+        progress("[2/3] rendered \(Format.grouped(reports)) reports as Markdown and HTML (\(Format.grouped(files.count)) files) in \(clock.lap())")
 
         let outcome: SitePublisher.Outcome
         do { outcome = try SitePublisher(output: output).publish(files) } catch {
             throw Failure(step: "publish", path: error.path, message: error.description)
         }
         if outcome.unchanged {
-            progress("[3/3] \(output) is up to date (build \(outcome.buildID)) in \(elapsed())")
+            progress("[3/3] \(output) is up to date (build \(outcome.buildID)) in \(clock.lap())")
         } else {
-            progress("[3/3] published \(output) -> \(output).releases/\(outcome.buildID): \(outcome.written) files written, \(outcome.linked) unchanged in \(elapsed())")
+            progress("[3/3] published \(output) -> \(output).releases/\(outcome.buildID): \(outcome.written) files written, \(outcome.linked) unchanged in \(clock.lap())")
         }
         return outcome
     }
