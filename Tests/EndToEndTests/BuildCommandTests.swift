@@ -41,8 +41,19 @@ import Testing
         return files
     }
 
+    /// An empty complete day: no events, no users yet, every rate undefined.
+    static func emptyDay(_ day: String) -> String {
+        let snapshot = Snapshot(date: LocalDay(day)!, timezone: "Europe/Paris", status: .complete,
+                                capturedAt: AggregationTestsTime.ms("2026-11-02T08:00:00Z"),
+                                coverage: .init(eventsFrom: nil, windowsComplete: false), revenueCurrency: "EUR", costCurrency: "USD")
+        return String(decoding: snapshot.encoded(), as: UTF8.self)
+    }
+
     @Test func goldenReports() throws {
-        let directory = try Self.state()
+        // The fixture's three days, an empty day, and a Sunday in November that
+        // closes 2026-W44 across the month boundary.
+        let directory = try Self.state(extra: ["2026-10-27.json": Self.emptyDay("2026-10-27"),
+                                               "2026-11-01.json": Self.emptyDay("2026-11-01")])
         let result = try Self.build(directory)
         #expect(result.status == 0, "\(result.stderr)")
         let site = Self.tree(directory + "/site")
@@ -50,7 +61,8 @@ import Testing
                 && site.keys.contains("reports/weekly/2026-W44.html") && site.keys.contains("reports/monthly/2026-10.html")
                 && site.keys.contains("reports/index.html") && site.keys.contains("index.html") && site.keys.contains("assets/style.css"))
         for name in ["reports/daily/2026-10-25.md", "reports/daily/2026-10-25.html", "reports/daily/2026-10-26.md",
-                     "reports/weekly/2026-W43.md", "reports/monthly/2026-10.md", "reports/index.html"] {
+                     "reports/daily/2026-10-27.md", "reports/weekly/2026-W43.md", "reports/weekly/2026-W44.md",
+                     "reports/monthly/2026-10.md", "reports/monthly/2026-11.md", "reports/index.html", "index.html"] {
             let golden = Self.fixtures.appendingPathComponent("site/" + name.replacingOccurrences(of: "/", with: "_"))
             let actual = String(decoding: site[name] ?? Data(), as: UTF8.self)
             if ProcessInfo.processInfo.environment["SENTINEL_UPDATE_GOLDEN"] == "1" {
