@@ -17,9 +17,17 @@ public struct MarkdownRenderer: Sendable {
     /// The GFM extensions every document is parsed with.
     public static let extensions = ["table", "strikethrough", "autolink"]
 
-    /// A renderer.
-    public init() {
+    /// Registers the extensions once per process. cmark-gfm's own "ensure"
+    /// is not thread-safe: two threads registering at once give the table
+    /// extension new node type numbers and break every table rendered after.
+    private static let registered: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
+    /// A renderer (safe to create and use from any thread).
+    public init() {
+        precondition(MarkdownRenderer.registered)
     }
 
     /// Renders a Markdown document to an HTML fragment.

@@ -1,6 +1,9 @@
+import Dispatch
 import Foundation
 import Testing
 @testable import Templates
+
+private struct Slots: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<String?> }
 
 @Suite struct MarkdownRendererTests {
     static let document = """
@@ -40,6 +43,18 @@ import Testing
         let html = try MarkdownRenderer().html(from: Self.document)
         #expect(html == (try reference(Self.document)))
         #expect(html.contains("<table>") && html.contains("<del>old</del>") && html.contains(#"<a href="https://example.com">"#))
+    }
+
+    @Test func renderersMadeOnManyThreadsAtOnceAgree() throws {
+        let expected = try reference(Self.document)
+        let results = UnsafeMutableBufferPointer<String?>.allocate(capacity: 64)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        let shared = Slots(buffer: results)
+        DispatchQueue.concurrentPerform(iterations: 64) { index in
+            shared.buffer[index] = try? MarkdownRenderer().html(from: Self.document)
+        }
+        #expect(results.allSatisfy { $0 == expected })
     }
 
     @Test func rawHTMLNeverPasses() throws {
