@@ -127,10 +127,15 @@ import Testing
         let space = try SnapshotCommandTests.Workspace()
         let sleeper = Process()
         sleeper.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sleeper.arguments = ["redis-cli", "-p", String(server.port), "DEBUG", "SLEEP", "2"]
+        sleeper.arguments = ["redis-cli", "-p", String(server.port), "DEBUG", "SLEEP", "3"]
         sleeper.standardOutput = FileHandle.nullDevice
         try sleeper.run()
-        usleep(200_000)
+        // Wait until the server is asleep: a PING no longer answers quickly.
+        for _ in 0..<100 {
+            let probe = try RedisConnection(endpoint: RedisEndpoint(url: server.url), connectTimeout: 1, readTimeout: 0.05)
+            if (try? probe.command(["PING"])) == nil { break }
+            usleep(10_000)
+        }
         let result = try space.snapshot(["--redis-timeout", "0.5"])
         sleeper.waitUntilExit()
         #expect(result.status == 3 && result.stderr.contains("did not answer in time"), "\(result.stderr)")
