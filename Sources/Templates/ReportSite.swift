@@ -66,9 +66,6 @@ public struct ReportSite: Sendable {
                      description: description, parent: job.kind == "weekly" ? ("monthly", period.last.monthName) : nil)
     }
 
-    /// Every report, in the order of `jobs()`.
-    func entries() -> [Entry] { jobs().map(entry) }
-
     /// The headline figures for link previews.
     static func headline(_ snapshot: Snapshot, _ figures: DerivedFigures) -> String {
         "MRR \(Display.money(snapshot.revenue.mrr, snapshot.revenue.currency)) · \(Display.count(snapshot.users.total)) users · "
