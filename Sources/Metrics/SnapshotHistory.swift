@@ -19,6 +19,9 @@ public struct SnapshotHistory: Sendable {
         index[day.ordinal].map { snapshots[$0] }
     }
 
+    /// The position of a day's snapshot in `snapshots`.
+    public func position(of day: LocalDay) -> Int? { index[day.ordinal] }
+
     /// The snapshots of the `count` days ending on `day`; nil if one is missing.
     public func window(endingOn day: LocalDay, days count: Int) -> [Snapshot]? {
         var result: [Snapshot] = []

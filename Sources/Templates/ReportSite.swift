@@ -2,24 +2,16 @@ import Dispatch
 import Metrics
 
 /// The report part of the site (site.md): every daily, weekly and monthly
-/// report as Markdown and as a page, the archive, and the assets.
-public struct ReportSite: Sendable {
-    /// The snapshots.
-    public let history: SnapshotHistory
-    /// Titles, zone, rates.
-    public let settings: ReportSettings
+/// report as Markdown and as a page, and the archive.
+struct ReportSite: Sendable {
+    /// Snapshots, figures, settings.
+    let data: SiteData
     /// The templates.
-    public let templates: TemplateSet
-    /// `site.base_url`, for `og:url` only.
-    public let baseURL: String
+    let templates: TemplateSet
 
-    /// A site of a history.
-    public init(history: SnapshotHistory, settings: ReportSettings, templates: TemplateSet, baseURL: String) {
-        self.history = history
-        self.settings = settings
-        self.templates = templates
-        self.baseURL = baseURL.isEmpty || baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
-    }
+    var history: SnapshotHistory { data.history }
+    var settings: ReportSettings { data.settings }
+    var baseURL: String { data.baseURL }
 
     /// One report to publish.
     struct Entry {
@@ -30,6 +22,8 @@ public struct ReportSite: Sendable {
         let inProgress: Bool
         let description: String
         let parent: (kind: String, name: String)?
+        /// Capture time of the snapshot whose figures it shows.
+        let updated: Int64
     }
 
     /// What a report is made from: a day, or the first day of a period.
@@ -57,13 +51,14 @@ public struct ReportSite: Sendable {
             let report = DailyReport(snapshot: snapshot, history: history, settings: settings)
             return Entry(kind: "daily", name: job.name, title: report.title, markdown: report.markdown,
                          inProgress: snapshot.status == .partial, description: ReportSite.headline(snapshot, report.figures),
-                         parent: ("weekly", snapshot.date.isoWeekName))
+                         parent: ("weekly", snapshot.date.isoWeekName), updated: snapshot.capturedAt)
         }
         let period = PeriodFigures(kind: job.kind == "weekly" ? .week : .month, containing: job.day, history: history)
         let report = PeriodReport(period: period, history: history, settings: settings)
         let description = period.closing.map { ReportSite.headline($0, DerivedFigures(of: $0, in: history, costRate: settings.costRate)) } ?? ""
         return Entry(kind: job.kind, name: job.name, title: report.title, markdown: report.markdown, inProgress: period.inProgress,
-                     description: description, parent: job.kind == "weekly" ? ("monthly", period.last.monthName) : nil)
+                     description: description, parent: job.kind == "weekly" ? ("monthly", period.last.monthName) : nil,
+                     updated: period.closing?.capturedAt ?? 0)
     }
 
     /// The headline figures for link previews.
@@ -73,9 +68,9 @@ public struct ReportSite: Sendable {
             + "DAU \(Display.count(snapshot.users.active))"
     }
 
-    /// Renders every file; each report (figures, Markdown, HTML, page) is
-    /// made on any core.
-    public func files() throws(MarkdownRenderer.Failure) -> [SiteFile] {
+    /// Renders every report and the archive; each report (figures,
+    /// Markdown, HTML, page) is made on any core.
+    func files() throws(MarkdownRenderer.Failure) -> (entries: [Entry], files: [SiteFile]) {
         let jobs = jobs()
         let renderer = MarkdownRenderer()
         var names: [String: [String]] = [:]
@@ -100,9 +95,7 @@ public struct ReportSite: Sendable {
             files.append(page)
         }
         files.append(archive(entries))
-        files.append(try home(entries, renderer: renderer))
-        files.append(contentsOf: templates.assets.map { SiteFile(path: $0.path, bytes: $0.bytes) })
-        return files
+        return (entries, files)
     }
 
     /// The page of a report, with links to its neighbours and parent.
@@ -119,31 +112,6 @@ public struct ReportSite: Sendable {
             context["parent"] = ["href": "../\(parent.kind)/\(parent.name).html", "label": parent.kind == "weekly" ? "Week \(parent.name)" : "Month \(parent.name)"]
         }
         return SiteFile(path: "reports/\(entry.kind)/\(entry.name).html", text: templates.page(context))
-    }
-
-    /// `index.html`: the latest figures and the latest report of each kind.
-    func home(_ entries: [Entry], renderer: MarkdownRenderer) throws(MarkdownRenderer.Failure) -> SiteFile {
-        var doc = MarkdownDocument()
-        doc.heading(1, MarkdownText.literal(settings.title))
-        if let latest = history.snapshots.last {
-            let figures = DerivedFigures(of: latest, in: history, costRate: settings.costRate)
-            doc.paragraph("Data as of \(latest.date), \(settings.calendar.clockTime(of: latest.capturedAt)) (\(MarkdownText.literal(latest.timezone)))"
-                          + (latest.status == .partial ? ", day in progress." : "."))
-            doc.paragraph(MarkdownText.literal(ReportSite.headline(latest, figures)))
-            var links = ""
-            for (kind, label) in [("daily", "Latest daily report"), ("weekly", "Latest weekly report"), ("monthly", "Latest monthly report")] {
-                if let entry = entries.last(where: { $0.kind == kind }) {
-                    links += "- [\(label): \(entry.name)](reports/\(kind)/\(entry.name).html)\n"
-                }
-            }
-            doc.paragraph(links + "- [All reports](reports/index.html)")
-        } else {
-            doc.paragraph("No snapshot yet: run `sentinel-gen snapshot`, then `sentinel-gen build`.")
-        }
-        let context: [String: Any] = ["title": settings.title, "site_title": settings.title,
-                                      "description": history.snapshots.last.map { ReportSite.headline($0, DerivedFigures(of: $0, in: history, costRate: settings.costRate)) } ?? "",
-                                      "root": "", "content": try renderer.html(from: doc.text)]
-        return SiteFile(path: "index.html", text: templates.page(context))
     }
 
     /// `reports/index.html`: every report, newest first, grouped by month.

@@ -24,31 +24,40 @@ public struct SiteBuild {
     public let output: String
     /// The templates folder.
     public let templatesDirectory: String
+    /// The build's `now`, unix ms (`built_at`; stale data).
+    public let now: Int64
 
     /// A build.
-    public init(configuration: Configuration, stateDirectory: String, output: String, templatesDirectory: String) {
+    public init(configuration: Configuration, stateDirectory: String, output: String, templatesDirectory: String, now: Int64) {
         self.configuration = configuration
         self.stateDirectory = stateDirectory
         self.output = output
         self.templatesDirectory = templatesDirectory
+        self.now = now
     }
 
     /// Runs the steps; `progress` gets one line per step.
     public func run(progress: (String) -> Void) throws(Failure) -> SitePublisher.Outcome {
         var clock = StepClock()
         let history = try loadSnapshots()
+        let alerts: AlertBook
+        do { alerts = try AlertStore(stateDirectory: stateDirectory).load(thresholds: configuration.alerts) } catch {
+            throw Failure(step: "load alerts", path: error.path, message: error.description)
+        }
         progress("[1/3] loaded \(Format.grouped(history.snapshots.count)) snapshots from \(stateDirectory)/snapshots in \(clock.lap())")
 
         let templates: TemplateSet
         do { templates = try TemplateSet(directory: templatesDirectory) } catch {
             throw Failure(step: "load templates", path: error.path, message: error.description)
         }
-        let site = ReportSite(history: history, settings: ReportSettings(configuration: configuration),
-                              templates: templates, baseURL: configuration.site.baseURL)
+        let data = SiteData(history: history, settings: ReportSettings(configuration: configuration), alerts: alerts,
+                            thresholds: configuration.alerts, now: now, baseURL: configuration.site.baseURL)
         let files: [SiteFile]
-        do { files = try site.files() } catch { throw Failure(step: "render", path: nil, message: error.description) }
+        do { files = try SiteContent(data: data, templates: templates).files() } catch {
+            throw Failure(step: "render", path: nil, message: error.description)
+        }
         let reports = files.filter { $0.path.hasSuffix(".md") }.count
-        progress("[2/3] rendered \(Format.grouped(reports)) reports as Markdown and HTML (\(Format.grouped(files.count)) files) in \(clock.lap())")
+        progress("[2/3] rendered \(Format.grouped(reports)) reports, the dashboard, the API and the CSV files (\(Format.grouped(files.count)) files) in \(clock.lap())")
 
         let outcome: SitePublisher.Outcome
         do { outcome = try SitePublisher(output: output).publish(files) } catch {

@@ -7,6 +7,7 @@ public struct TemplateSet: Sendable {
     public let directory: String
     let layout: MustacheTemplate
     let archive: MustacheTemplate
+    let dashboard: MustacheTemplate
     /// Files under `assets/`, by relative path.
     public let assets: [(path: String, bytes: [UInt8])]
 
@@ -50,6 +51,7 @@ public struct TemplateSet: Sendable {
         }
         layout = try template("layout.mustache")
         archive = try template("archive.mustache")
+        dashboard = try template("dashboard.mustache")
         var assets: [(String, [UInt8])] = []
         let root = "\(directory)/assets"
         if let names = FileManager.default.enumerator(atPath: root)?.compactMap({ $0 as? String }).sorted() {
@@ -60,11 +62,26 @@ public struct TemplateSet: Sendable {
                 assets.append(("assets/\(name)", [UInt8](data)))
             }
         }
+        if !assets.contains(where: { $0.0 == "assets/chart.min.js" }) {
+            // Chart.js comes from Debian's package unless the templates carry their own.
+            guard let data = FileManager.default.contents(atPath: TemplateSet.chartJS) else {
+                throw Failure(path: TemplateSet.chartJS, reason: "Chart.js is missing: install Debian's libjs-chart.js "
+                              + "(`apt-get install libjs-chart.js`, or run scripts/bootstrap), or put chart.min.js in \(root)")
+            }
+            assets.append(("assets/chart.min.js", [UInt8](data)))
+            assets.sort { $0.0 < $1.0 }
+        }
         self.assets = assets
     }
 
+    /// Where Debian's libjs-chart.js puts Chart.js (3.9.1 on bookworm).
+    public static let chartJS = "/usr/share/javascript/chart.js/chart.min.js"
+
     /// A whole page from the layout.
     func page(_ context: [String: Any]) -> String { layout.render(context) }
+
+    /// The dashboard's body.
+    func dashboardBody(_ context: [String: Any]) -> String { dashboard.render(context) }
 
     /// The archive's body.
     func archiveBody(_ context: [String: Any]) -> String { archive.render(context) }

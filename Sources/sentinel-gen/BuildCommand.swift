@@ -6,7 +6,7 @@ import Templates
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Read the state directory only and write the site (reports, archive, assets)."
+        abstract: "Read the state directory only and write the site: dashboard, reports, API, CSV and feed."
     )
 
     @OptionGroup var options: CommonOptions
@@ -16,6 +16,7 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.loadConfiguration()
+        let now = try options.instant(configuration)
         let logger = options.logger(label: "sentinel.build")
         guard let directory = TemplateSet.locate(explicit: templates) else {
             throw CLIFailure(status: .failure, message: "build: no site-template folder found; pass --templates DIR")
@@ -30,7 +31,7 @@ struct BuildCommand: ParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         let build = SiteBuild(configuration: configuration, stateDirectory: options.state, output: options.output,
-                              templatesDirectory: directory)
+                              templatesDirectory: directory, now: now)
         do {
             _ = try build.run { logger.info("\($0)") }
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 
 /// `sentinel-gen`: turns a bot's analytics in Redis into a static KPI site.
 @main
@@ -41,9 +42,4 @@ struct SentinelGen: AsyncParsableCommand {
             Foundation.exit(ExitStatus.usage.rawValue)
         }
     }
-}
-
-/// The version printed by `--version` and published in `api/health.json`.
-enum SentinelVersion {
-    static let current = "0.1.0"
 }

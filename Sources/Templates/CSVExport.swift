@@ -1,0 +1,97 @@
+import Foundation
+import Metrics
+
+/// `data/*.csv`: one row per day with every scalar snapshot field and the
+/// derived figures, and long-format companions for the maps. RFC 4180
+/// (CRLF, quotes where needed); a text cell that a spreadsheet would read
+/// as a formula is neutralised.
+struct CSVExport {
+    let data: SiteData
+
+    /// A cell: numbers are written as they are, text is quoted when needed
+    /// and neutralised.
+    enum Cell {
+        case number(String)
+        case text(String)
+        case empty
+    }
+
+    /// Every CSV file.
+    func files() -> [SiteFile] {
+        let rows = zip(data.history.snapshots, data.figures)
+        return [
+            file("metrics", header: CSVExport.metricsHeader, rows: rows.map(metricsRow)),
+            file("commands", header: ["date", "command", "count"], rows: data.history.snapshots.flatMap { s in
+                s.engagement.byCommand.map { [.text(s.date.description), .text($0.name.description), .number(String($0.count))] }
+            }),
+            file("api_costs", header: ["date", "provider", "calls", "cost"], rows: data.history.snapshots.flatMap { s in
+                s.costs.api.map { [.text(s.date.description), .text($0.provider.description), .number(String($0.calls)), .number($0.cost.description)] }
+            }),
+            file("acquisition", header: ["date", "source", "count"], rows: data.history.snapshots.flatMap { s in
+                s.acquisitionBySource.map { [.text(s.date.description), .text($0.name.description), .number(String($0.count))] }
+            }),
+            file("rejections", header: ["date", "reason", "count"], rows: data.history.snapshots.flatMap { s in
+                s.dataQuality.rejected.map { [.text(s.date.description), .text($0.name.description), .number(String($0.count))] }
+            }),
+        ]
+    }
+
+    static let metricsHeader = [
+        "date", "timezone", "status", "captured_at", "events_from", "windows_complete",
+        "users_total", "users_premium", "users_free", "users_new", "users_active", "users_active_7d", "users_active_30d",
+        "revenue_currency", "revenue_mrr", "revenue_conversions", "revenue_cancellations", "revenue_new_mrr", "revenue_churned_mrr",
+        "engagement_commands", "engagement_errors", "engagement_latency_p50_ms", "engagement_latency_p95_ms",
+        "costs_currency", "costs_api_total", "costs_infrastructure", "data_quality_events_read", "data_quality_rejected",
+        "arr", "arpu", "arppu", "conversion_rate", "error_rate", "stickiness", "churn_rate_30d", "ltv",
+        "total_cost", "cost_per_active_user", "net_mrr",
+    ]
+
+    func metricsRow(_ s: Snapshot, _ f: DerivedFigures) -> [Cell] {
+        func count(_ v: Int) -> Cell { .number(String(v)) }
+        func money(_ v: Money?) -> Cell { v.map { .number($0.description) } ?? .empty }
+        func ratio(_ v: Ratio?) -> Cell { v.map { .number($0.jsonText) } ?? .empty }
+        func latency(_ v: Int64?) -> Cell { v.map { .number(decimalText(micros: $0)) } ?? .empty }
+        let u = s.users, r = s.revenue, e = s.engagement
+        return [
+            .text(s.date.description), .text(s.timezone), .text(s.status.rawValue), .text(Timestamp.format(ms: s.capturedAt)),
+            s.coverage.eventsFrom.map { .text(Timestamp.format(ms: $0)) } ?? .empty, .text(s.coverage.windowsComplete ? "true" : "false"),
+            count(u.total), count(u.premium), count(u.free), count(u.new), count(u.active), count(u.active7d), count(u.active30d),
+            .text(r.currency), money(r.mrr), count(r.conversions), count(r.cancellations), money(r.newMRR), money(r.churnedMRR),
+            count(e.commands), count(e.errors), latency(e.latencyP50Micros), latency(e.latencyP95Micros),
+            .text(s.costs.currency), money(s.costs.apiTotal), money(s.costs.infrastructure),
+            count(s.dataQuality.eventsRead), count(s.dataQuality.rejected.reduce(0) { $0 + $1.count }),
+            money(f.arr), money(f.arpu), money(f.arppu), ratio(f.conversionRate), ratio(f.errorRate), ratio(f.stickiness),
+            ratio(f.churnRate30d), money(f.ltv), money(f.totalCost), money(f.costPerActiveUser), money(f.netMRR),
+        ]
+    }
+
+    func file(_ name: String, header: [String], rows: [[Cell]]) -> SiteFile {
+        var out = ""
+        out.reserveCapacity(64 * (rows.count + 1))
+        out += header.joined(separator: ",") + "\r\n"
+        for row in rows {
+            out += row.map(CSVExport.encode).joined(separator: ",") + "\r\n"
+        }
+        return SiteFile(path: "data/\(name).csv", text: out)
+    }
+
+    /// One cell's text: a text cell that starts like a formula (`=`, `+`,
+    /// `-`, `@`, tab, CR) gets a leading `'`, as OWASP advises; a cell with
+    /// a comma, a quote or a line break is quoted, quotes doubled.
+    static func encode(_ cell: Cell) -> String {
+        var text: String
+        switch cell {
+        case .empty: return ""
+        case .number(let value): text = value
+        case .text(let value):
+            text = value
+            if let first = value.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first) {
+                text = "'" + value
+            }
+        }
+        if text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return text
+    }
+}

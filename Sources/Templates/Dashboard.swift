@@ -1,0 +1,119 @@
+import Metrics
+
+/// `index.html`: KPI cards against the day before and 7 days before, the
+/// alerts, the charts (data embedded as JSON, tables without JavaScript)
+/// and links to the latest reports.
+struct Dashboard {
+    let data: SiteData
+    /// The latest report name of each kind (`daily`, `weekly`, `monthly`).
+    let latestReports: [String: String]
+
+    /// Stands for the build's id until every other file is known; then
+    /// replaced (the id is a hash of the content).
+    static let buildIDPlaceholder = "@@sentinel-build-id@@"
+
+    /// The body, for the layout's `content`.
+    func context() -> [String: Any] {
+        let charts = DashboardCharts(data: data)
+        var context: [String: Any] = [
+            "site_title": data.settings.title,
+            "build_id": Dashboard.buildIDPlaceholder,
+            "charts": charts.tables().map(\.context),
+            "data": String(decoding: charts.json().serialized(), as: UTF8.self),
+            "alerts": alertRows(),
+            "alerts_evaluated": data.alerts.asOf != nil,
+            "links": links(),
+        ]
+        if let (snapshot, _) = data.latest {
+            context["has_data"] = true
+            context["as_of_ms"] = String(snapshot.capturedAt)
+            context["as_of"] = "\(snapshot.date), \(data.settings.calendar.clockTime(of: snapshot.capturedAt)) (\(snapshot.timezone))"
+            context["in_progress"] = snapshot.status == .partial
+            context["stale"] = data.isStale
+            context["kpis"] = kpis()
+        }
+        if let evaluated = data.alerts.asOf {
+            context["alerts_as_of"] = local(evaluated)
+        }
+        return context
+    }
+
+    func local(_ ms: Int64) -> String {
+        "\(data.settings.calendar.day(containing: ms)) \(data.settings.calendar.clockTime(of: ms))"
+    }
+
+    /// Twelve cards, each with its change against the day before and the
+    /// same weekday a week before.
+    func kpis() -> [[String: Any]] {
+        guard let (s, f) = data.latest else { return [] }
+        let before = data.day(s.date.adding(days: -1)), weekBefore = data.day(s.date.adding(days: -7))
+        let revenue = s.revenue.currency, cost = s.costs.currency
+        var cards: [[String: Any]] = []
+        func card(_ label: String, _ value: String, _ change: ((Snapshot, DerivedFigures)) -> String) {
+            cards.append(["label": label, "value": value,
+                          "day": before.map(change) ?? "", "week": weekBefore.map(change) ?? "",
+                          "has_day": before != nil, "has_week": weekBefore != nil])
+        }
+        card("Total users", Display.count(s.users.total)) { Display.change(s.users.total, $0.0.users.total) }
+        card("Premium users", Display.count(s.users.premium)) { Display.change(s.users.premium, $0.0.users.premium) }
+        card("MRR", Display.money(s.revenue.mrr, revenue)) { Display.change(s.revenue.mrr, $0.0.revenue.mrr, revenue) }
+        card("Conversion rate", Display.percent(f.conversionRate)) { Display.change(f.conversionRate, $0.1.conversionRate) }
+        card("New users", Display.count(s.users.new)) { Display.change(s.users.new, $0.0.users.new) }
+        card("Active users (DAU)", Display.count(s.users.active)) { Display.change(s.users.active, $0.0.users.active) }
+        card("Stickiness (DAU/MAU)", Display.percent(f.stickiness)) { Display.change(f.stickiness, $0.1.stickiness) }
+        card("Churn (30 days)", Display.percent(f.churnRate30d)) { Display.change(f.churnRate30d, $0.1.churnRate30d) }
+        card("Commands", Display.count(s.engagement.commands)) { Display.change(s.engagement.commands, $0.0.engagement.commands) }
+        card("Error rate", Display.percent(f.errorRate)) { Display.change(f.errorRate, $0.1.errorRate) }
+        card("Total cost", Display.money(f.totalCost, cost)) { Display.change(f.totalCost, $0.1.totalCost, cost) }
+        card("Net MRR", Display.money(f.netMRR, revenue)) { Display.change(f.netMRR, $0.1.netMRR, revenue) }
+        return cards
+    }
+
+    static let alertLabels: [AlertName: String] = [
+        .errorRateHigh: "Error rate, last 24 h", .conversionRateLow: "Conversion rate",
+        .apiCostHigh: "API cost, last 24 h", .noActivity: "Hours since the last activity",
+    ]
+
+    /// One row per alert of the last evaluation.
+    func alertRows() -> [[String: Any]] {
+        let cost = data.latest?.snapshot.costs.currency ?? "USD"
+        func shown(_ name: AlertName, _ value: JSONValue) -> String {
+            switch value {
+            case .number(let text):
+                guard let number = Double(text) else { return text }
+                return name == .noActivity ? Display.decimal(number) + " h" : Dashboard.percent(number)
+            case .string: return Display.money(value.stringValue.flatMap(Money.init), cost)
+            default: return Display.undefined
+            }
+        }
+        return data.alerts.entries.map { entry in
+            let reading = entry.reading
+            return ["name": reading.name.rawValue, "label": Dashboard.alertLabels[reading.name] ?? reading.name.rawValue,
+                    "state": reading.state.rawValue, "state_label": reading.state.rawValue.replacingUnderscores,
+                    "firing": reading.state == .firing,
+                    "value": shown(reading.name, reading.value), "threshold": shown(reading.name, reading.threshold),
+                    "since": entry.since.map(local) ?? ""]
+        }
+    }
+
+    /// A fraction as a percentage with one decimal (a threshold such as 0.05).
+    static func percent(_ value: Double) -> String { Display.decimal(value * 100) + " %" }
+
+    /// Links to the latest reports and the data.
+    func links() -> [[String: String]] {
+        var links: [[String: String]] = []
+        for (kind, label) in [("daily", "Latest daily report"), ("weekly", "Latest weekly report"), ("monthly", "Latest monthly report")] {
+            if let name = latestReports[kind] { links.append(["href": "reports/\(kind)/\(name).html", "label": "\(label): \(name)"]) }
+        }
+        links.append(["href": "reports/index.html", "label": "All reports"])
+        links.append(["href": "feed.xml", "label": "Atom feed"])
+        links.append(["href": "data/metrics.csv", "label": "CSV"])
+        links.append(["href": "api/overview.json", "label": "JSON API"])
+        return links
+    }
+}
+
+extension String {
+    /// `not_evaluated` -> `not evaluated`.
+    var replacingUnderscores: String { String(map { $0 == "_" ? " " : $0 }) }
+}

@@ -1,0 +1,81 @@
+import Metrics
+
+/// Every file of the published site (site.md, "Published site"): the
+/// reports and archive, the dashboard, the static API, the CSV files, the
+/// feed, a 404 page and the assets.
+public struct SiteContent: Sendable {
+    /// Snapshots, figures, alerts.
+    public let data: SiteData
+    /// The templates.
+    public let templates: TemplateSet
+
+    /// The content of a build.
+    public init(data: SiteData, templates: TemplateSet) {
+        self.data = data
+        self.templates = templates
+    }
+
+    /// Renders every file. `health.json` and the dashboard carry the build's
+    /// id, a hash of every other file, so it changes only with the content.
+    public func files() throws(MarkdownRenderer.Failure) -> [SiteFile] {
+        let (entries, reportFiles) = try ReportSite(data: data, templates: templates).files()
+        var files = reportFiles
+        var latest: [String: String] = [:]
+        for entry in entries { latest[entry.kind] = entry.name }
+        files.append(dashboard(latest))
+        files.append(notFound())
+        files.append(contentsOf: StaticAPI(data: data).files())
+        files.append(contentsOf: CSVExport(data: data).files())
+        files.append(AtomFeed(title: data.settings.title, baseURL: data.baseURL, items: entries.map {
+            AtomFeed.Item(kind: $0.kind, name: $0.name, title: $0.title, summary: $0.description, updated: $0.updated)
+        }).file())
+        files.append(contentsOf: templates.assets.map { SiteFile(path: $0.path, bytes: $0.bytes) })
+
+        let buildID = SitePublisher.buildID(of: files)
+        let placeholder = Array(Dashboard.buildIDPlaceholder.utf8)
+        if let index = files.firstIndex(where: { $0.path == "index.html" }) {
+            files[index] = SiteFile(path: "index.html", bytes: SiteContent.replacing(placeholder, with: Array(buildID.utf8), in: files[index].bytes))
+        }
+        files.append(StaticAPI(data: data).health(buildID: buildID))
+        return files
+    }
+
+    /// `index.html`.
+    func dashboard(_ latest: [String: String]) -> SiteFile {
+        let description = data.latest.map { ReportSite.headline($0.snapshot, $0.figures) } ?? "No data yet."
+        var context: [String: Any] = ["title": data.settings.title, "site_title": data.settings.title,
+                                      "description": description, "root": "",
+                                      "content": templates.dashboardBody(Dashboard(data: data, latestReports: latest).context())]
+        if !data.baseURL.isEmpty { context["og_url"] = "\(data.baseURL)index.html" }
+        return SiteFile(path: "index.html", text: templates.page(context))
+    }
+
+    /// `404.html`. Its links are relative like every other page's, so
+    /// they resolve when it is served for a path at the site's root level
+    /// (nginx's `error_page 404 /404.html` at the root; a bucket's error
+    /// document).
+    func notFound() -> SiteFile {
+        let content = "<h1>Page not found</h1>\n<p>This page does not exist, or no longer does.</p>\n"
+            + "<p><a href=\"index.html\">The dashboard</a> · <a href=\"reports/index.html\">All reports</a></p>\n"
+        let context: [String: Any] = ["title": "\(data.settings.title): page not found", "site_title": data.settings.title,
+                                      "description": "Page not found.", "root": "", "content": content]
+        return SiteFile(path: "404.html", text: templates.page(context))
+    }
+
+    /// `bytes` with every occurrence of `pattern` replaced.
+    static func replacing(_ pattern: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == pattern[0], index + pattern.count <= bytes.count, bytes[index..<index + pattern.count].elementsEqual(pattern) {
+                out.append(contentsOf: replacement)
+                index += pattern.count
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,90 @@
+import Metrics
+
+/// What every part of the site reads: the snapshots, each day's derived
+/// figures, the alert book and the build's `now`.
+public struct SiteData: Sendable {
+    /// The snapshots.
+    public let history: SnapshotHistory
+    /// Derived figures, one per snapshot, in the same order.
+    public let figures: [DerivedFigures]
+    /// Titles, zone, rates.
+    public let settings: ReportSettings
+    /// The last alert evaluation.
+    public let alerts: AlertBook
+    /// `[alerts]` as configured (the error-rate threshold line).
+    public let thresholds: Configuration.Alerts
+    /// The build's `now`, unix ms: `built_at`, and whether the data is stale.
+    public let now: Int64
+    /// `site.base_url` with a final `/`, or empty.
+    public let baseURL: String
+
+    /// The data of a build.
+    public init(history: SnapshotHistory, settings: ReportSettings, alerts: AlertBook,
+                thresholds: Configuration.Alerts, now: Int64, baseURL: String) {
+        self.history = history
+        self.settings = settings
+        self.alerts = alerts
+        self.thresholds = thresholds
+        self.now = now
+        self.baseURL = baseURL.isEmpty || baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
+        figures = history.snapshots.map { DerivedFigures(of: $0, in: history, costRate: settings.costRate) }
+    }
+
+    /// The latest snapshot and its figures.
+    public var latest: (snapshot: Snapshot, figures: DerivedFigures)? {
+        guard let snapshot = history.snapshots.last else { return nil }
+        return (snapshot, figures[figures.count - 1])
+    }
+
+    /// The snapshot and figures of a day, if present.
+    public func day(_ day: LocalDay) -> (snapshot: Snapshot, figures: DerivedFigures)? {
+        guard let index = history.position(of: day) else { return nil }
+        return (history.snapshots[index], figures[index])
+    }
+
+    /// Data older than this at viewing time earns a warning (the cron job
+    /// has stopped).
+    public static let staleAfterMs: Int64 = 26 * 3_600_000
+
+    /// True when the latest capture is older than 26 hours at build time.
+    public var isStale: Bool {
+        guard let latest else { return false }
+        return now - latest.snapshot.capturedAt > SiteData.staleAfterMs
+    }
+
+    /// Every ISO week and calendar month with a snapshot, oldest first.
+    public func periods(_ kind: PeriodFigures.Kind) -> [PeriodFigures] {
+        var seen = Set<String>()
+        var result: [PeriodFigures] = []
+        for snapshot in history.snapshots {
+            let name = kind == .week ? snapshot.date.isoWeekName : snapshot.date.monthName
+            if seen.insert(name).inserted { result.append(PeriodFigures(kind: kind, containing: snapshot.date, history: history)) }
+        }
+        return result
+    }
+
+    /// `cost` in the revenue currency, when a rate is known.
+    public func inRevenueCurrency(_ cost: Money) -> Money? {
+        guard let rate = settings.costRate else { return nil }
+        return rate == .one ? cost : cost.converted(by: rate)
+    }
+}
+
+/// JSON building blocks shared by the API, the dashboard and the feed.
+enum JSONFigures {
+    static func money(_ value: Money?) -> JSONValue { value.map { .text($0.description) } ?? .null }
+    static func number(_ value: Money?) -> JSONValue { value.map { .number($0.description) } ?? .null }
+    static func ratio(_ value: Ratio?) -> JSONValue { value.map { .number($0.jsonText) } ?? .null }
+    static func count(_ value: Int?) -> JSONValue { value.map { .int($0) } ?? .null }
+    static func double(_ value: Double?) -> JSONValue { value.map { .number(Ratio.jsonText($0)) } ?? .null }
+    static func instant(_ ms: Int64?) -> JSONValue { ms.map { .text(Timestamp.format(ms: $0)) } ?? .null }
+    static func latency(_ micros: Int64?) -> JSONValue { micros.map { .number(decimalText(micros: $0)) } ?? .null }
+    static func counts(_ list: [NamedCount]) -> JSONValue {
+        .object(list.map { JSONMember(key: $0.name.bytes, value: .int($0.count)) })
+    }
+    static func providers(_ list: [ProviderCost]) -> JSONValue {
+        .object(list.map {
+            JSONMember(key: $0.provider.bytes, value: .object([JSONMember("calls", .int($0.calls)), JSONMember("cost", .text($0.cost.description))]))
+        })
+    }
+}

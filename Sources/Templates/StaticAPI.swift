@@ -1,0 +1,152 @@
+import Metrics
+
+/// `api/*.json` (site.md): the static counterparts of the seed service's
+/// `/analytics/*` routes. Keys in a fixed order, money as decimal strings,
+/// rates as fractions, `null` where a figure is undefined.
+struct StaticAPI {
+    let data: SiteData
+
+    /// Every API file but `health.json`, which needs the build's id.
+    func files() -> [SiteFile] {
+        [file("overview", overview()), file("users", users()), file("revenue", revenue()),
+         file("engagement", engagement()), file("costs", costs()),
+         file("alerts", data.alerts.json(includingNotifications: false))]
+    }
+
+    func file(_ name: String, _ json: JSONValue) -> SiteFile {
+        SiteFile(path: "api/\(name).json", bytes: json.serialized())
+    }
+
+    var asOf: JSONValue { JSONFigures.instant(data.latest?.snapshot.capturedAt) }
+
+    /// `as_of` and the latest day's `kpis`, exactly the keys of site.md.
+    func overview() -> JSONValue {
+        let s = data.latest?.snapshot, f = data.latest?.figures
+        let kpis: [(String, JSONValue)] = [
+            ("total_users", JSONFigures.count(s?.users.total)), ("premium_users", JSONFigures.count(s?.users.premium)),
+            ("free_users", JSONFigures.count(s?.users.free)), ("new_users", JSONFigures.count(s?.users.new)),
+            ("dau", JSONFigures.count(s?.users.active)), ("wau", JSONFigures.count(s?.users.active7d)),
+            ("mau", JSONFigures.count(s?.users.active30d)), ("stickiness", JSONFigures.ratio(f?.stickiness)),
+            ("mrr", JSONFigures.money(s?.revenue.mrr)), ("arr", JSONFigures.money(f?.arr)),
+            ("arpu", JSONFigures.money(f?.arpu)), ("arppu", JSONFigures.money(f?.arppu)),
+            ("conversion_rate", JSONFigures.ratio(f?.conversionRate)), ("churn_rate_30d", JSONFigures.ratio(f?.churnRate30d)),
+            ("ltv", JSONFigures.money(f?.ltv)), ("commands", JSONFigures.count(s?.engagement.commands)),
+            ("error_rate", JSONFigures.ratio(f?.errorRate)), ("api_cost", JSONFigures.money(s?.costs.apiTotal)),
+            ("infrastructure_cost", JSONFigures.money(s?.costs.infrastructure)),
+            ("cost_per_active_user", JSONFigures.money(f?.costPerActiveUser)), ("net_mrr", JSONFigures.money(f?.netMRR)),
+        ]
+        return .object([JSONMember("as_of", asOf), JSONMember("kpis", .object(kpis.map { JSONMember($0.0, $0.1) }))])
+    }
+
+    /// A document of daily rows and weekly and monthly rows.
+    func document(_ head: [JSONMember], day: (Snapshot, DerivedFigures) -> [JSONMember],
+                  period: (PeriodFigures) -> [JSONMember]) -> JSONValue {
+        let days = zip(data.history.snapshots, data.figures).map { snapshot, figures in
+            JSONValue.object([JSONMember("date", .text(snapshot.date.description)), JSONMember("status", .text(snapshot.status.rawValue))]
+                             + day(snapshot, figures))
+        }
+        func periods(_ kind: PeriodFigures.Kind) -> JSONValue {
+            .array(data.periods(kind).map { p in
+                .object([JSONMember("period", .text(p.name)), JSONMember("first_day", .text(p.first.description)),
+                         JSONMember("last_day", .text(p.last.description)), JSONMember("in_progress", .bool(p.inProgress)),
+                         JSONMember("days_present", .int(p.days.count))] + period(p))
+            })
+        }
+        return .object([JSONMember("as_of", asOf)] + head
+                       + [JSONMember("days", .array(days)), JSONMember("weeks", periods(.week)), JSONMember("months", periods(.month))])
+    }
+
+    func users() -> JSONValue {
+        document([], day: { s, f in
+            [JSONMember("total", .int(s.users.total)), JSONMember("premium", .int(s.users.premium)),
+             JSONMember("free", .int(s.users.free)), JSONMember("new", .int(s.users.new)),
+             JSONMember("dau", .int(s.users.active)), JSONMember("wau", .int(s.users.active7d)),
+             JSONMember("mau", .int(s.users.active30d)), JSONMember("stickiness", JSONFigures.ratio(f.stickiness)),
+             JSONMember("conversion_rate", JSONFigures.ratio(f.conversionRate)),
+             JSONMember("by_source", JSONFigures.counts(s.acquisitionBySource))]
+        }, period: { p in
+            let closing = p.closing
+            return [JSONMember("total", JSONFigures.count(closing?.users.total)), JSONMember("premium", JSONFigures.count(closing?.users.premium)),
+                    JSONMember("new", .int(p.newUsers)), JSONMember("active", JSONFigures.count(p.active)),
+                    JSONMember("avg_dau", JSONFigures.double(p.averageDAU)), JSONMember("by_source", JSONFigures.counts(p.bySource))]
+        })
+    }
+
+    func revenue() -> JSONValue {
+        let currency = data.latest?.snapshot.revenue.currency
+        return document([JSONMember("currency", currency.map { .text($0) } ?? .null)], day: { s, f in
+            [JSONMember("mrr", .text(s.revenue.mrr.description)), JSONMember("arr", .text(f.arr.description)),
+             JSONMember("arpu", JSONFigures.money(f.arpu)), JSONMember("arppu", JSONFigures.money(f.arppu)),
+             JSONMember("new_mrr", .text(s.revenue.newMRR.description)), JSONMember("churned_mrr", .text(s.revenue.churnedMRR.description)),
+             JSONMember("conversions", .int(s.revenue.conversions)), JSONMember("cancellations", .int(s.revenue.cancellations)),
+             JSONMember("conversion_rate", JSONFigures.ratio(f.conversionRate)),
+             JSONMember("churn_rate_30d", JSONFigures.ratio(f.churnRate30d)), JSONMember("ltv", JSONFigures.money(f.ltv)),
+             JSONMember("net_mrr", JSONFigures.money(f.netMRR))]
+        }, period: { p in
+            [JSONMember("mrr", JSONFigures.money(p.closing?.revenue.mrr)), JSONMember("new_mrr", .text(p.newMRR.description)),
+             JSONMember("churned_mrr", .text(p.churnedMRR.description)), JSONMember("conversions", .int(p.conversions)),
+             JSONMember("cancellations", .int(p.cancellations))]
+        })
+    }
+
+    func engagement() -> JSONValue {
+        document([], day: { s, f in
+            [JSONMember("commands", .int(s.engagement.commands)), JSONMember("errors", .int(s.engagement.errors)),
+             JSONMember("error_rate", JSONFigures.ratio(f.errorRate)),
+             JSONMember("latency_ms", .object([JSONMember("p50", JSONFigures.latency(s.engagement.latencyP50Micros)),
+                                               JSONMember("p95", JSONFigures.latency(s.engagement.latencyP95Micros))])),
+             JSONMember("by_command", JSONFigures.counts(s.engagement.byCommand))]
+        }, period: { p in
+            [JSONMember("commands", .int(p.commands)), JSONMember("errors", .int(p.errors)),
+             JSONMember("error_rate", JSONFigures.ratio(p.errorRate)), JSONMember("by_command", JSONFigures.counts(p.byCommand))]
+        })
+    }
+
+    func costs() -> JSONValue {
+        let latest = data.latest?.snapshot
+        return document([JSONMember("currency", latest.map { .text($0.costs.currency) } ?? .null),
+                         JSONMember("revenue_currency", latest.map { .text($0.revenue.currency) } ?? .null),
+                         JSONMember("exchange_rate", data.settings.costRate.map { .text($0.description) } ?? .null)], day: { s, f in
+            [JSONMember("api", JSONFigures.providers(s.costs.api)), JSONMember("api_total", .text(s.costs.apiTotal.description)),
+             JSONMember("infrastructure", .text(s.costs.infrastructure.description)), JSONMember("total", .text(f.totalCost.description)),
+             JSONMember("cost_per_active_user", JSONFigures.money(f.costPerActiveUser)), JSONMember("net_mrr", JSONFigures.money(f.netMRR))]
+        }, period: { p in
+            [JSONMember("api", JSONFigures.providers(p.api)), JSONMember("api_total", .text(p.apiCost.description)),
+             JSONMember("infrastructure", .text(p.infrastructure.description)), JSONMember("total", .text(p.totalCost.description))]
+        })
+    }
+
+    /// `api/health.json`: the build, the data's freshness and quality.
+    func health(buildID: String) -> SiteFile {
+        let latest = data.latest?.snapshot
+        var events = 0
+        var reasons: [Name: Int] = [:]
+        for snapshot in data.history.snapshots {
+            events += snapshot.dataQuality.eventsRead
+            for item in snapshot.dataQuality.rejected { reasons[item.name, default: 0] += item.count }
+        }
+        let rejected = reasons.map { NamedCount(name: $0.key, count: $0.value) }.sorted { $0.name < $1.name }
+        let snapshot: JSONValue = latest.map { s in
+            .object([JSONMember("date", .text(s.date.description)), JSONMember("status", .text(s.status.rawValue)),
+                     JSONMember("captured_at", JSONFigures.instant(s.capturedAt)),
+                     JSONMember("coverage", .object([JSONMember("events_from", JSONFigures.instant(s.coverage.eventsFrom)),
+                                                     JSONMember("windows_complete", .bool(s.coverage.windowsComplete))]))])
+        } ?? .null
+        let json = JSONValue.object([
+            JSONMember("build_id", .text(buildID)),
+            JSONMember("built_at", JSONFigures.instant(data.now)),
+            JSONMember("data_as_of", asOf),
+            JSONMember("stale", .bool(data.isStale)),
+            JSONMember("timezone", .text(data.settings.calendar.timeZoneName)),
+            JSONMember("latest_snapshot", snapshot),
+            JSONMember("snapshots", .int(data.history.snapshots.count)),
+            JSONMember("first_day", data.history.snapshots.first.map { .text($0.date.description) } ?? .null),
+            JSONMember("data_quality", .object([JSONMember("events_read", .int(events)),
+                                                JSONMember("rejected", JSONFigures.counts(rejected)),
+                                                JSONMember("rejected_total", .int(rejected.reduce(0) { $0 + $1.count }))])),
+            JSONMember("alerts_evaluated_at", JSONFigures.instant(data.alerts.asOf)),
+            JSONMember("version", .text(SentinelVersion.current)),
+        ])
+        return file("health", json)
+    }
+}
