@@ -49,7 +49,7 @@ let package = Package(
         ),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Metrics", "sentinel-gen"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Metrics", "Templates", "sentinel-gen"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import Metrics
+@testable import Templates
 
 /// `sentinel-gen build` from snapshot files alone.
 @Suite struct BuildCommandTests {
@@ -25,7 +26,7 @@ import Testing
 
     static func build(_ directory: String, output: String = "site") throws -> CLI.Result {
         try CLI.run(["build", "--config", directory + "/sentinel.toml", "--state", directory + "/state",
-                     "--output", "\(directory)/\(output)", "--templates", templates])
+                     "--output", "\(directory)/\(output)", "--templates", templates, "--now", "2026-10-27T09:00:00Z"])
     }
 
     static func tree(_ link: String) -> [String: Data] {
@@ -62,7 +63,9 @@ import Testing
                 && site.keys.contains("reports/index.html") && site.keys.contains("index.html") && site.keys.contains("assets/style.css"))
         for name in ["reports/daily/2026-10-25.md", "reports/daily/2026-10-25.html", "reports/daily/2026-10-26.md",
                      "reports/daily/2026-10-27.md", "reports/weekly/2026-W43.md", "reports/weekly/2026-W44.md",
-                     "reports/monthly/2026-10.md", "reports/monthly/2026-11.md", "reports/index.html", "index.html"] {
+                     "reports/monthly/2026-10.md", "reports/monthly/2026-11.md", "reports/index.html", "index.html",
+                     "api/overview.json", "api/alerts.json", "api/users.json", "api/revenue.json", "api/engagement.json",
+                     "api/costs.json", "data/metrics.csv", "data/commands.csv", "data/api_costs.csv", "feed.xml", "404.html"] {
             let golden = Self.fixtures.appendingPathComponent("site/" + name.replacingOccurrences(of: "/", with: "_"))
             let actual = String(decoding: site[name] ?? Data(), as: UTF8.self)
             if ProcessInfo.processInfo.environment["SENTINEL_UPDATE_GOLDEN"] == "1" {
@@ -76,6 +79,17 @@ import Testing
         #expect(!day.contains("href=\"javascript") && day.contains("a|b*c`d[e](javascript:x)"))
         #expect(day.contains(#"<meta property="og:url" content="https://kpi.example.com/sentinel/reports/daily/2026-10-25.html">"#))
         for (path, data) in site { #expect(!String(decoding: data, as: UTF8.self).contains("user-secret"), "\(path)") }
+        // The dashboard's embedded JSON cannot close its element, and the
+        // page carries no inline script.
+        let home = String(decoding: site["index.html"]!, as: UTF8.self)
+        let json = home.components(separatedBy: #"<script type="application/json" id="dashboard-data">"#)[1]
+            .components(separatedBy: "</script>")[0]
+        #expect(!json.contains("<") && json.contains(#"\u003cscript\u003ealert(1)\u003c/script\u003e"#))
+        #expect(home.components(separatedBy: "<script").count == 4)
+        #expect(!home.contains(Dashboard.buildIDPlaceholder))
+        let health = try JSONParser.parse(Array(site["api/health.json"]!))
+        #expect(home.contains("data-build-id=\"\(health["build_id"]!.stringValue!)\""))
+        #expect(health["built_at"]?.stringValue == "2026-10-27T09:00:00Z" && health["snapshots"]?.intValue == 5)
     }
 
     @Test func rebuildsAreByteIdenticalAndKeepUnchangedFiles() throws {
