@@ -38,18 +38,21 @@ let package = Package(
             name: "Templates",
             dependencies: ["Metrics", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")]
         ),
+        .target(name: "Delivery", dependencies: ["Metrics", "Templates"]),
         .executableTarget(
             name: "sentinel-gen",
             dependencies: [
                 "Metrics",
                 "Templates",
+                "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Metrics", "Templates", "sentinel-gen"], exclude: ["Fixtures"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Metrics", "Templates", "Delivery", "sentinel-gen"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

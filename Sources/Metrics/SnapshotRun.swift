@@ -51,6 +51,8 @@ public struct SnapshotRun {
     public var recompute = false
     /// Seconds to wait for Redis to answer.
     public var readTimeout: Double = 30
+    /// False when the caller already holds the state's lock (`run`).
+    public var takesLock = true
 
     /// A run.
     public init(configuration: Configuration, endpoint: RedisEndpoint, stateDirectory: String, now: Int64) {
@@ -63,10 +65,10 @@ public struct SnapshotRun {
     /// Runs the steps; `progress` gets one line per step.
     public func run(progress: (String) -> Void) throws(Failure) -> Outcome {
         let store = SnapshotStore(stateDirectory: stateDirectory)
-        let lock: RunLock
+        let lock: RunLock?
         do {
             try AtomicFile.makeDirectory(stateDirectory)
-            lock = try RunLock(stateDirectory: stateDirectory)
+            lock = takesLock ? try RunLock(stateDirectory: stateDirectory) : nil
             try store.prepare()
         } catch let error as RunLock.Failure {
             if case .held(let path) = error { throw Failure(step: "lock", path: path, message: error.description, kind: .lock) }

@@ -3,7 +3,7 @@ import Metrics
 /// `index.html`: KPI cards against the day before and 7 days before, the
 /// alerts, the charts (data embedded as JSON, tables without JavaScript)
 /// and links to the latest reports.
-struct Dashboard {
+public struct Dashboard {
     let data: SiteData
     /// The latest report name of each kind (`daily`, `weekly`, `monthly`).
     let latestReports: [String: String]
@@ -69,7 +69,8 @@ struct Dashboard {
         return cards
     }
 
-    static let alertLabels: [AlertName: String] = [
+    /// What each alert measures, for people.
+    public static let alertLabels: [AlertName: String] = [
         .errorRateHigh: "Error rate, last 24 h", .conversionRateLow: "Conversion rate",
         .apiCostHigh: "API cost, last 24 h", .noActivity: "Hours since the last activity",
     ]
@@ -77,15 +78,7 @@ struct Dashboard {
     /// One row per alert of the last evaluation.
     func alertRows() -> [[String: Any]] {
         let cost = data.latest?.snapshot.costs.currency ?? "USD"
-        func shown(_ name: AlertName, _ value: JSONValue) -> String {
-            switch value {
-            case .number(let text):
-                guard let number = Double(text) else { return text }
-                return name == .noActivity ? Display.decimal(number) + " h" : Dashboard.percent(number)
-            case .string: return Display.money(value.stringValue.flatMap(Money.init), cost)
-            default: return Display.undefined
-            }
-        }
+        func shown(_ name: AlertName, _ value: JSONValue) -> String { Display.alertFigure(name, value, costCurrency: cost) }
         return data.alerts.entries.map { entry in
             let reading = entry.reading
             return ["name": reading.name.rawValue, "label": Dashboard.alertLabels[reading.name] ?? reading.name.rawValue,
@@ -95,9 +88,6 @@ struct Dashboard {
                     "since": entry.since.map(local) ?? ""]
         }
     }
-
-    /// A fraction as a percentage with one decimal (a threshold such as 0.05).
-    static func percent(_ value: Double) -> String { Display.decimal(value * 100) + " %" }
 
     /// Links to the latest reports and the data.
     func links() -> [[String: String]] {

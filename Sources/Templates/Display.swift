@@ -88,5 +88,17 @@ public enum Display {
         return (tenths > 0 ? "+" : "−") + decimal(abs(tenths) / 10) + " pt"
     }
 
+    /// An alert's value or threshold as JSON holds it: a fraction as a
+    /// percentage, hours with one decimal, money in the cost currency.
+    public static func alertFigure(_ name: AlertName, _ value: JSONValue, costCurrency: String) -> String {
+        switch value {
+        case .number(let text):
+            guard let number = Double(text) else { return text }
+            return name == .noActivity ? decimal(number) + " h" : decimal(number * 100) + " %"
+        case .string: return money(value.stringValue.flatMap(Money.init), costCurrency)
+        default: return undefined
+        }
+    }
+
     static let symbols = ["EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "RUB": "₽", "UAH": "₴", "TRY": "₺"]
 }

@@ -26,6 +26,8 @@ public struct SiteBuild {
     public let templatesDirectory: String
     /// The build's `now`, unix ms (`built_at`; stale data).
     public let now: Int64
+    /// The alerts to publish; nil reads `STATE/alerts.json` (`build` alone).
+    public var alerts: AlertBook?
 
     /// A build.
     public init(configuration: Configuration, stateDirectory: String, output: String, templatesDirectory: String, now: Int64) {
@@ -37,12 +39,14 @@ public struct SiteBuild {
     }
 
     /// Runs the steps; `progress` gets one line per step.
-    public func run(progress: (String) -> Void) throws(Failure) -> SitePublisher.Outcome {
+    public func run(progress: (String) -> Void) throws(Failure) -> (outcome: SitePublisher.Outcome, data: SiteData) {
         var clock = StepClock()
         let history = try loadSnapshots()
         let alerts: AlertBook
-        do { alerts = try AlertStore(stateDirectory: stateDirectory).load(thresholds: configuration.alerts) } catch {
-            throw Failure(step: "load alerts", path: error.path, message: error.description)
+        if let given = self.alerts { alerts = given } else {
+            do { alerts = try AlertStore(stateDirectory: stateDirectory).load(thresholds: configuration.alerts) } catch {
+                throw Failure(step: "load alerts", path: error.path, message: error.description)
+            }
         }
         progress("[1/3] loaded \(Format.grouped(history.snapshots.count)) snapshots from \(stateDirectory)/snapshots in \(clock.lap())")
 
@@ -68,7 +72,7 @@ public struct SiteBuild {
         } else {
             progress("[3/3] published \(output) -> \(output).releases/\(outcome.buildID): \(outcome.written) files written, \(outcome.linked) unchanged in \(clock.lap())")
         }
-        return outcome
+        return (outcome, data)
     }
 
     /// Every `snapshots/YYYY-MM-DD.json`; an unreadable one is an error naming it.

@@ -6,7 +6,7 @@ server under a sub-path.
 
 Run from the repository root (after `swift build`)::
 
-    python3 -m unittest discover -s tests/site -v
+    python3 -m unittest discover -s tests/system -v
 """
 
 from __future__ import annotations

@@ -1,0 +1,121 @@
+import Foundation
+import Metrics
+import Templates
+
+/// What a run has to say, as messages per channel: alert notifications
+/// (webhooks, Telegram), the summary of a week or month that completed
+/// (Telegram), the daily report of the day that completed (email).
+public struct Notices {
+    /// The configuration (channels, title, base URL).
+    public let configuration: Configuration
+    /// The site's data as just built.
+    public let data: SiteData
+
+    /// Notices of a run.
+    public init(configuration: Configuration, data: SiteData) {
+        self.configuration = configuration
+        self.data = data
+    }
+
+    var title: String { configuration.site.title }
+    var baseURL: String { data.baseURL }
+    var telegramOn: Bool { !configuration.telegram.chatID.isEmpty }
+    var calendar: DayCalendar { configuration.dayCalendar }
+
+    func local(_ ms: Int64) -> String { "\(calendar.day(containing: ms)) \(calendar.clockTime(of: ms))" }
+    func link(_ path: String) -> String? { baseURL.isEmpty ? nil : baseURL + path }
+
+    /// One message per notification and channel: a JSON POST per webhook,
+    /// a Telegram message.
+    public func alertMessages(_ notifications: [AlertBook.Notification]) -> [OutgoingMessage] {
+        var messages: [OutgoingMessage] = []
+        let cost = configuration.costCurrency
+        for note in notifications {
+            let reading = note.reading
+            let key = "alert:\(reading.name.rawValue):\(note.kind.rawValue):\(Timestamp.format(ms: note.at))"
+            let summary = "\(reading.name.rawValue) \(note.kind.rawValue)"
+            let json = JSONValue.object([
+                JSONMember("alert", .text(reading.name.rawValue)),
+                JSONMember("state", .text(note.kind.rawValue)),
+                JSONMember("value", reading.value),
+                JSONMember("threshold", reading.threshold),
+                JSONMember("since", .text(Timestamp.format(ms: note.since))),
+                JSONMember("at", .text(Timestamp.format(ms: note.at))),
+                JSONMember("site", .text(title)),
+                JSONMember("link", link("index.html").map { .text($0) } ?? .null),
+            ])
+            let body = String(decoding: json.serialized(), as: UTF8.self)
+            for (index, url) in configuration.alerts.webhooks.enumerated() {
+                messages.append(OutgoingMessage(id: "\(key):webhook:\(index):\(MailMessage.hex(url))", channel: .webhook,
+                                                target: url, body: body, summary: summary))
+            }
+            if telegramOn {
+                let label = Dashboard.alertLabels[reading.name] ?? reading.name.rawValue
+                let figure = "\(label): \(Display.alertFigure(reading.name, reading.value, costCurrency: cost)) "
+                    + "(threshold \(Display.alertFigure(reading.name, reading.threshold, costCurrency: cost)))"
+                var text: String
+                if note.kind == .firing {
+                    text = "🔴 \(title): \(reading.name.rawValue) is firing\n\(figure)\nSince \(local(note.since)) (\(calendar.timeZoneName))"
+                } else {
+                    text = "✅ \(title): \(reading.name.rawValue) resolved (\(reading.state.rawValue.replacingOccurrences(of: "_", with: " ")))\n\(figure)\n"
+                        + "It fired from \(local(note.since)) to \(local(note.at)) (\(calendar.timeZoneName))"
+                }
+                if let url = link("index.html") { text += "\n\(url)" }
+                messages.append(OutgoingMessage(id: "\(key):telegram", channel: .telegram, target: configuration.telegram.chatID,
+                                                body: text, summary: summary))
+            }
+        }
+        return messages
+    }
+
+    /// The latest week and month whose last day is complete, summarised
+    /// for Telegram unless already reported; only periods that ended in
+    /// the last 8 days, so turning Telegram on does not replay history.
+    public func periodSummaries(reported: [String]) -> [(key: String, message: OutgoingMessage)] {
+        guard telegramOn, let today = data.history.snapshots.last?.date else { return [] }
+        var result: [(String, OutgoingMessage)] = []
+        for kind in [PeriodFigures.Kind.week, .month] {
+            let closed = data.history.snapshots.last { snapshot in
+                snapshot.status == .complete && (kind == .week ? snapshot.date.isoWeekday == 7 : snapshot.date.adding(days: 1).components.day == 1)
+            }
+            guard let closing = closed, today.ordinal - closing.date.ordinal <= 8 else { continue }
+            let period = PeriodFigures(kind: kind, containing: closing.date, history: data.history)
+            let folder = kind == .week ? "weekly" : "monthly"
+            let key = "\(folder):\(period.name)"
+            guard !reported.contains(key) else { continue }
+            let previous = period.previous(in: data.history)
+            let revenue = configuration.revenueCurrency, cost = configuration.costCurrency
+            let mrr = closing.revenue.mrr
+            var text = "📊 \(title): \(kind == .week ? "week" : "month") \(period.name) (\(period.first) to \(period.last))\n"
+            text += "MRR \(Display.money(mrr, revenue)) (\(Display.change(mrr, previous.closing?.revenue.mrr, revenue)))\n"
+            text += "Users \(Display.count(closing.users.total)) (\(Display.change(closing.users.total, previous.closing?.users.total))), "
+            text += "premium \(Display.count(closing.users.premium)) (\(Display.change(closing.users.premium, previous.closing?.users.premium)))\n"
+            text += "New users \(Display.count(period.newUsers)) · conversions \(Display.count(period.conversions)) · cancellations \(Display.count(period.cancellations))\n"
+            text += "Commands \(Display.count(period.commands)) · error rate \(Display.percent(period.errorRate))\n"
+            text += "Costs \(Display.money(period.totalCost, cost))"
+            text += "\nReport: " + (link("reports/\(folder)/\(period.name).html") ?? "reports/\(folder)/\(period.name).html")
+            result.append((key, OutgoingMessage(id: "summary:\(key):telegram", channel: .telegram,
+                                                target: configuration.telegram.chatID, body: text, summary: "\(folder) summary \(period.name)")))
+        }
+        return result
+    }
+
+    /// The daily report of the latest complete day as an HTML mail, unless
+    /// already mailed; only the day before today's snapshot or the one
+    /// before it, so a restarted job does not mail a backlog.
+    public func dailyMail(reported: [String]) throws -> (key: String, message: OutgoingMessage)? {
+        guard !configuration.email.to.isEmpty, let today = data.history.snapshots.last?.date,
+              let snapshot = data.history.snapshots.last(where: { $0.status == .complete }),
+              today.ordinal - snapshot.date.ordinal <= 2 else { return nil }
+        let key = "daily:\(snapshot.date)"
+        guard !reported.contains(key) else { return nil }
+        let report = DailyReport(snapshot: snapshot, history: data.history, settings: data.settings)
+        let page = link("reports/daily/\(snapshot.date).html")
+        let html = try ReportMail.html(markdown: report.markdown, title: report.title, link: page)
+        let text = report.markdown + (page.map { "\nThe report online: \($0)\n" } ?? "")
+        let mail = MailMessage(from: configuration.email.from, to: configuration.email.to, subject: report.title,
+                               text: text, html: html, date: data.now, id: "\(title)/\(key)")
+        return (key, OutgoingMessage(id: "mail:\(key)", channel: .email, target: configuration.email.to.joined(separator: ","),
+                                     body: mail.rendered, summary: "daily report \(snapshot.date) by email"))
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Metrics
+import Templates
+
+/// `sentinel-gen run`, the cron job: under the state's lock, snapshot
+/// Redis, evaluate the alerts, build and publish the site, then deliver
+/// what is due. A failed step publishes nothing; a failed delivery never
+/// stops the site and is retried in the next runs, a few times only.
+public struct SentinelJob {
+    /// Why the job stopped.
+    public struct Failure: Error, CustomStringConvertible {
+        /// Which kind of failure: decides the exit status.
+        public enum Kind: Sendable { case redis, lock, io, build }
+        /// The kind.
+        public let kind: Kind
+        /// One line.
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// What the job did.
+    public struct Outcome: Sendable {
+        /// Messages delivered in this run.
+        public var delivered = 0
+        /// Messages that failed in this run (kept for a later run or dropped).
+        public var failed: [String] = []
+        /// Alerts firing now.
+        public var firing: [String] = []
+        /// The build's id.
+        public var buildID = ""
+    }
+
+    /// The configuration.
+    public let configuration: Configuration
+    /// Where Redis is.
+    public let endpoint: RedisEndpoint
+    /// `--state`.
+    public let stateDirectory: String
+    /// `--output`.
+    public let output: String
+    /// The templates folder.
+    public let templatesDirectory: String
+    /// The run's `now`, unix ms.
+    public let now: Int64
+    /// Sends the messages.
+    public var courier: Courier
+    /// Seconds to wait for Redis.
+    public var readTimeout: Double = 30
+
+    /// A job.
+    public init(configuration: Configuration, endpoint: RedisEndpoint, stateDirectory: String, output: String,
+                templatesDirectory: String, now: Int64, courier: Courier) {
+        self.configuration = configuration
+        self.endpoint = endpoint
+        self.stateDirectory = stateDirectory
+        self.output = output
+        self.templatesDirectory = templatesDirectory
+        self.now = now
+        self.courier = courier
+    }
+
+    /// Runs every step; `progress` gets one line per step and a summary.
+    public func run(progress: (String) -> Void) async throws(Failure) -> Outcome {
+        let lock: RunLock
+        do {
+            try AtomicFile.makeDirectory(stateDirectory)
+            lock = try RunLock(stateDirectory: stateDirectory)
+        } catch let error as RunLock.Failure {
+            if case .held = error { throw Failure(kind: .lock, message: error.description) }
+            throw Failure(kind: .io, message: "lock: \(error)")
+        } catch {
+            throw Failure(kind: .io, message: "lock: \(error)")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        var total = StepClock(), clock = StepClock()
+        var outcome = Outcome()
+
+        var snapshotRun = SnapshotRun(configuration: configuration, endpoint: endpoint, stateDirectory: stateDirectory, now: now)
+        snapshotRun.takesLock = false
+        snapshotRun.readTimeout = readTimeout
+        let snapshot: SnapshotRun.Outcome
+        do { snapshot = try snapshotRun.run { _ in } } catch {
+            throw Failure(kind: error.kind == .redis ? .redis : error.kind == .lock ? .lock : .io, message: "snapshot: \(error.description)")
+        }
+        progress("[1/4] snapshot: read \(Format.grouped(snapshot.eventsRead)) events (\(Format.grouped(snapshot.rejected)) rejected), "
+                 + "wrote \(snapshot.written.count) snapshot\(snapshot.written.count == 1 ? "" : "s") in \(clock.lap())")
+
+        let alertStore = AlertStore(stateDirectory: stateDirectory)
+        let previous: AlertBook
+        do { previous = try alertStore.load(thresholds: configuration.alerts) } catch {
+            throw Failure(kind: .io, message: "alerts: \(error.description)")
+        }
+        let today = snapshot.today
+        let inputs = AlertInputs(now: now, trailing: snapshot.trailing, totalUsers: today?.users.total ?? 0,
+                                 premiumUsers: today?.users.premium ?? 0)
+        let readings = AlertRules.evaluate(inputs, thresholds: configuration.alerts)
+        let (book, notifications) = previous.advanced(by: readings, at: now,
+                                                      cooldownMs: Int64(configuration.alerts.cooldownHours * 3_600_000))
+        outcome.firing = readings.filter { $0.state == .firing }.map(\.name.rawValue)
+        progress("[2/4] alerts: \(outcome.firing.isEmpty ? "none firing" : "firing: " + outcome.firing.joined(separator: ", ")); "
+                 + "\(notifications.count) to notify in \(clock.lap())")
+
+        var build = SiteBuild(configuration: configuration, stateDirectory: stateDirectory, output: output,
+                              templatesDirectory: templatesDirectory, now: now)
+        build.alerts = book
+        let built: (outcome: SitePublisher.Outcome, data: SiteData)
+        do { built = try build.run { _ in } } catch { throw Failure(kind: .build, message: "build: \(error.description)") }
+        outcome.buildID = built.outcome.buildID
+        progress("[3/4] build: " + (built.outcome.unchanged ? "\(output) unchanged" :
+                    "published \(output) (\(built.outcome.written) files written, \(built.outcome.linked) unchanged)") + " in \(clock.lap())")
+
+        // The site is out: from here on, a problem is a delivery problem.
+        var delivery: DeliveryState
+        do {
+            try alertStore.save(book)
+            delivery = try DeliveryState.load(stateDirectory: stateDirectory)
+        } catch {
+            throw Failure(kind: .io, message: "alerts: \(error)")
+        }
+        let notices = Notices(configuration: configuration, data: built.data)
+        for message in notices.alertMessages(notifications) { delivery.enqueue(message) }
+        for (key, message) in notices.periodSummaries(reported: delivery.reported) {
+            delivery.enqueue(message)
+            delivery.markReported(key)
+        }
+        do {
+            if let (key, message) = try notices.dailyMail(reported: delivery.reported) {
+                delivery.enqueue(message)
+                delivery.markReported(key)
+            }
+        } catch {
+            outcome.failed.append("daily report mail: \(error)")
+        }
+        for message in delivery.pending {
+            var attempt = message
+            attempt.runs += 1
+            let result = await courier.deliver(attempt)
+            switch result {
+            case .sent:
+                delivery.markSent(message.id)
+                outcome.delivered += 1
+            case .failed(let reason):
+                if attempt.runs >= DeliveryState.maximumRuns {
+                    delivery.pending.removeAll { $0.id == message.id }
+                    outcome.failed.append("\(describe(message)): \(reason); given up after \(attempt.runs) runs")
+                } else {
+                    delivery.pending = delivery.pending.map { $0.id == message.id ? attempt : $0 }
+                    outcome.failed.append("\(describe(message)): \(reason); will try again at the next run")
+                }
+            case .rejected(let reason):
+                delivery.pending.removeAll { $0.id == message.id }
+                outcome.failed.append("\(describe(message)): \(reason); dropped")
+            }
+        }
+        do {
+            try delivery.save(stateDirectory: stateDirectory) { bytes, path in try AtomicFile.write(bytes, to: path) }
+        } catch {
+            outcome.failed.append("delivery state: \(error)")
+        }
+        progress("[4/4] delivery: \(outcome.delivered) sent, \(outcome.failed.count) failed, \(delivery.pending.count) waiting in \(clock.lap())")
+        progress("done in \(total.lap()): build \(outcome.buildID), "
+                 + "\(outcome.firing.isEmpty ? "no alert firing" : "\(outcome.firing.count) alert\(outcome.firing.count == 1 ? "" : "s") firing"), "
+                 + "\(outcome.delivered) message\(outcome.delivered == 1 ? "" : "s") sent"
+                 + (outcome.failed.isEmpty ? "" : ", \(outcome.failed.count) delivery failure\(outcome.failed.count == 1 ? "" : "s")"))
+        return outcome
+    }
+
+    /// A message for the log: its channel, its destination's host, never a
+    /// token or a webhook's path (which often holds a secret).
+    func describe(_ message: OutgoingMessage) -> String {
+        switch message.channel {
+        case .webhook: return "\(message.summary) to webhook \(URL(string: message.target)?.host ?? "?")"
+        case .telegram: return "\(message.summary) to Telegram"
+        case .email: return "\(message.summary)"
+        }
+    }
+}
