@@ -54,6 +54,25 @@ public enum AtomicFile {
         if syncDirectory { try self.syncDirectory(directory) }
     }
 
+    /// Creates a new file holding `bytes`, without a temporary file: for a
+    /// folder nobody reads until it is complete (a staged release).
+    public static func create(_ bytes: [UInt8], at path: String) throws(Failure) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure(path: path, reason: errorText()) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = errorText()
+                close(fd)
+                throw Failure(path: path, reason: reason)
+            }
+            written += n
+        }
+        guard close(fd) == 0 else { throw Failure(path: path, reason: errorText()) }
+    }
+
     /// Makes renames in a directory durable.
     public static func syncDirectory(_ directory: String) throws(Failure) {
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

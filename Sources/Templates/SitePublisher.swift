@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import Metrics
@@ -64,26 +65,63 @@ public struct SitePublisher {
         try? FileManager.default.removeItem(atPath: staging)
         try AtomicFile.makeDirectory(staging)
         let previous = current.map { "\(releases)/\($0)" }
+        var folders = Set<String>()
         for file in files {
+            let folder = AtomicFile.split("\(staging)/\(file.path)").0
+            if folders.insert(folder).inserted { try AtomicFile.makeDirectory(folder) }
+        }
+        // Files are independent: link or write them on every core.
+        let results = UnsafeMutableBufferPointer<Result<Bool, AtomicFile.Failure>?>.allocate(capacity: files.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        let slots = SendableBuffer(results)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let file = files[index]
             let target = "\(staging)/\(file.path)"
-            try AtomicFile.makeDirectory(AtomicFile.split(target).0)
-            if let previous, let old = try? AtomicFile.read("\(previous)/\(file.path)"), old == file.bytes,
+            if let previous, SitePublisher.sameContent("\(previous)/\(file.path)", file.bytes),
                link("\(previous)/\(file.path)", target) == 0 {
-                outcome.linked += 1
-                continue
+                slots.buffer[index] = .success(true)
+                return
             }
-            try AtomicFile.write(file.bytes, to: target, syncDirectory: false, syncFile: false)
-            outcome.written += 1
+            do throws(AtomicFile.Failure) {
+                try AtomicFile.create(file.bytes, at: target)
+                slots.buffer[index] = .success(false)
+            } catch {
+                slots.buffer[index] = .failure(error)
+            }
+        }
+        for result in results {
+            switch result! {
+            case .success(true): outcome.linked += 1
+            case .success(false): outcome.written += 1
+            case .failure(let error): throw error
+            }
         }
         // One flush for all new files before the swap makes them visible,
         // instead of an fsync per file.
-        if outcome.written > 0 { sync() }
+        if outcome.written > 0 { SitePublisher.flush(staging) }
         let final = "\(releases)/\(outcome.buildID)"
         try? FileManager.default.removeItem(atPath: final)
         guard rename(staging, final) == 0 else { throw AtomicFile.Failure(path: final, reason: AtomicFile.errorText()) }
         try swapLink(to: outcome.buildID)
         prune(keeping: outcome.buildID)
         return outcome
+    }
+
+    /// True when the file at `path` holds exactly `bytes` (its size is
+    /// checked first, so most changed files are never read).
+    static func sameContent(_ path: String, _ bytes: [UInt8]) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, Int(info.st_size) == bytes.count else { return false }
+        return (try? AtomicFile.read(path)) == bytes
+    }
+
+    /// Flushes the file system that holds `path` (syncfs), not every one.
+    static func flush(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { sync(); return }
+        defer { close(fd) }
+        if sentinelSyncfs(fd) != 0 { sync() }
     }
 
     /// The release `--output` points at, if it is one of ours.
@@ -141,3 +179,7 @@ extension String {
         String(repeating: "0", count: max(0, width - count)) + self
     }
 }
+
+/// glibc's syncfs(2), which the Glibc module does not export.
+@_silgen_name("syncfs")
+private func sentinelSyncfs(_ fd: Int32) -> Int32
