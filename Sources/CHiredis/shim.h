@@ -16,8 +16,8 @@
 typedef struct sentinel_token {
     int32_t type;    /* REDIS_REPLY_* */
     int32_t count;   /* elements, for an array */
-    size_t offset;   /* into bytes, for a string, status or error */
-    size_t length;
+    uint32_t offset; /* into bytes, for a string, status or error */
+    uint32_t length; /* 16 bytes a token: a million-user HGETALL is two million */
 } sentinel_token;
 
 typedef struct sentinel_arena {
@@ -27,19 +27,25 @@ typedef struct sentinel_arena {
     size_t count, token_capacity;
 } sentinel_arena;
 
+static inline int sentinel_arena_reserve(sentinel_arena *a, size_t tokens_needed) {
+    if (tokens_needed <= a->token_capacity) return 1;
+    size_t capacity = a->token_capacity ? a->token_capacity * 2 : 4096;
+    if (capacity < tokens_needed) capacity = tokens_needed;
+    sentinel_token *tokens = (sentinel_token *)realloc(a->tokens, capacity * sizeof(sentinel_token));
+    if (tokens == NULL) return 0;
+    a->tokens = tokens;
+    a->token_capacity = capacity;
+    return 1;
+}
+
 static inline sentinel_token *sentinel_arena_push(sentinel_arena *a) {
-    if (a->count == a->token_capacity) {
-        size_t capacity = a->token_capacity ? a->token_capacity * 2 : 4096;
-        sentinel_token *tokens = (sentinel_token *)realloc(a->tokens, capacity * sizeof(sentinel_token));
-        if (tokens == NULL) return NULL;
-        a->tokens = tokens;
-        a->token_capacity = capacity;
-    }
+    if (!sentinel_arena_reserve(a, a->count + 1)) return NULL;
     return &a->tokens[a->count++];
 }
 
 static void *sentinel_create_string(const redisReadTask *task, char *str, size_t len) {
     sentinel_arena *a = (sentinel_arena *)task->privdata;
+    if (a->used + len > UINT32_MAX) return NULL; /* offsets are 32-bit: a reply over 4 GB is refused */
     if (a->used + len > a->capacity) {
         size_t capacity = a->capacity ? a->capacity : 1 << 20;
         while (capacity < a->used + len) capacity *= 2;
@@ -53,14 +59,18 @@ static void *sentinel_create_string(const redisReadTask *task, char *str, size_t
     memcpy(a->bytes + a->used, str, len);
     t->type = task->type;
     t->count = 0;
-    t->offset = a->used;
-    t->length = len;
+    t->offset = (uint32_t)a->used;
+    t->length = (uint32_t)len;
     a->used += len;
     return a;
 }
 
 static void *sentinel_create_array(const redisReadTask *task, int elements) {
     sentinel_arena *a = (sentinel_arena *)task->privdata;
+    /* An array announces its size: room for all its elements at once, not
+     * by doubling (a million-user HGETALL would otherwise copy, and hold
+     * twice, its token array). */
+    if (elements > 0 && !sentinel_arena_reserve(a, a->count + 1 + (size_t)elements)) return NULL;
     sentinel_token *t = sentinel_arena_push(a);
     if (t == NULL) return NULL;
     t->type = REDIS_REPLY_ARRAY;
@@ -76,8 +86,9 @@ static void *sentinel_create_integer(const redisReadTask *task, long long value)
     if (t == NULL) return NULL;
     t->type = REDIS_REPLY_INTEGER;
     t->count = 0;
-    t->offset = (size_t)value;
+    t->offset = 0; /* integers are not read from the arena */
     t->length = 0;
+    (void)value;
     return a;
 }
 

@@ -82,6 +82,7 @@ public struct SentinelJob {
         do { snapshot = try snapshotRun.run { _ in } } catch {
             throw Failure(kind: error.kind == .redis ? .redis : error.kind == .lock ? .lock : .io, message: "snapshot: \(error.description)")
         }
+        RedisConnection.returnFreedHeap()
         progress("[1/4] snapshot: read \(Format.grouped(snapshot.eventsRead)) events (\(Format.grouped(snapshot.rejected)) rejected), "
                  + "wrote \(snapshot.written.count) snapshot\(snapshot.written.count == 1 ? "" : "s") in \(clock.lap())")
 

@@ -18,26 +18,37 @@ public struct AccountState: Sendable, Equatable {
     /// Validates `sentinel:users` and `sentinel:subscriptions` entries.
     public init(users: [(field: [UInt8], value: [UInt8])], subscriptions: [(field: [UInt8], value: [UInt8])],
                 now: Int64, validator: EventValidator) {
-        registrations.reserveCapacity(users.count)
         for (user, value) in users {
-            guard AccountState.isUser(user), let ms = AccountState.registrationTime(value) else {
-                badRegistrations += 1
-                continue
-            }
-            if ms <= now { registrations.append(ms) }
+            user.withUnsafeBytes { u in value.withUnsafeBytes { addUser(u, $0, now: now) } }
         }
-        registrations.sort()
         for (user, value) in subscriptions {
-            guard AccountState.isUser(user), let monthly = AccountState.subscriptionValue(value, validator: validator) else {
-                badSubscriptions += 1
-                continue
-            }
-            premium += 1
-            mrr += monthly
+            user.withUnsafeBytes { u in value.withUnsafeBytes { addSubscription(u, $0, validator: validator) } }
         }
+        finish()
     }
 
-    /// Registered users at or before an instant.
+    /// Counts one `users` entry (registrations after `now` are left out).
+    public mutating func addUser(_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, now: Int64) {
+        guard AccountState.isUser(user), let ms = AccountState.registrationTime(value) else {
+            badRegistrations += 1
+            return
+        }
+        if ms <= now { registrations.append(ms) }
+    }
+
+    /// Counts one `subscriptions` entry.
+    public mutating func addSubscription(_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, validator: EventValidator) {
+        guard AccountState.isUser(user), let monthly = AccountState.subscriptionValue(Array(value), validator: validator) else {
+            badSubscriptions += 1
+            return
+        }
+        premium += 1
+        mrr += monthly
+    }
+
+    /// Orders the registrations once every user is added.
+    public mutating func finish() { registrations.sort() }
+
     public func registered(atOrBefore ms: Int64) -> Int { upperBound(ms) }
 
     /// Registered users strictly before an instant.
@@ -52,13 +63,13 @@ public struct AccountState: Sendable, Equatable {
         return low
     }
 
-    static func isUser(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { FieldFormat.isText($0, maxBytes: 128) }
+    static func isUser(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        FieldFormat.isText(bytes, maxBytes: 128)
     }
 
     /// A decimal integer: an optional `-` and ASCII digits. A value past
     /// Int64's range is clamped, which keeps its place before or after `now`.
-    static func registrationTime(_ value: [UInt8]) -> Int64? {
+    static func registrationTime(_ value: UnsafeRawBufferPointer) -> Int64? {
         let negative = value.first == UInt8(ascii: "-")
         let digits = negative ? value.dropFirst() : value[...]
         guard !digits.isEmpty, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }

@@ -39,7 +39,8 @@ public final class RedisConnection: @unchecked Sendable {
             args.append(password)
             if case .error(let text) = try command(args) {
                 let reason = text.hasPrefix("WRONGPASS") || text.contains("invalid password") ? "wrong password"
-                    : String(text.prefix(120))
+                    : text.contains("without any password configured") ? "a password was given, but the server has none"
+                    : String(text.prefix(200))
                 throw RedisError(kind: .authentication, message: "Redis at \(endpoint.location) refused authentication: \(reason)")
             }
         }
@@ -54,13 +55,21 @@ public final class RedisConnection: @unchecked Sendable {
         arena.deallocate()
     }
 
+    /// Gives the heap kept by `keepHeapForLargeReplies` back to the kernel,
+    /// once the reading is over (the build's threads use heaps of their own).
+    public static func returnFreedHeap() {
+        _ = malloc_trim(0)
+    }
+
     /// Tunes glibc's allocator for reading big replies: each XRANGE batch is
     /// some 100,000 small allocations freed together, and by default glibc
     /// returns the heap's top to the kernel after every batch and faults it
-    /// back in, page by page, on the next.
+    /// back in, page by page, on the next. Blocks of 4 MB and more (a big
+    /// HGETALL's arena) are mapped on their own, so they go back whole,
+    /// whichever thread's heap would have held them.
     public static func keepHeapForLargeReplies() {
         _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
-        _ = mallopt(M_MMAP_THRESHOLD, 64 << 20)
+        _ = mallopt(M_MMAP_THRESHOLD, 4 << 20)
     }
 
     /// Sends a command and waits for its reply (an error reply is returned, not thrown).
@@ -107,7 +116,7 @@ public final class RedisConnection: @unchecked Sendable {
         }
         let base = UnsafeRawPointer(a.bytes)
         if tokens[0].type == REDIS_REPLY_ERROR {
-            let text = String(decoding: UnsafeRawBufferPointer(start: base! + tokens[0].offset, count: tokens[0].length), as: UTF8.self)
+            let text = String(decoding: UnsafeRawBufferPointer(start: base! + Int(tokens[0].offset), count: Int(tokens[0].length)), as: UTF8.self)
             throw RedisError(kind: text.hasPrefix("WRONGTYPE") ? .wrongType : .server,
                              message: "Redis at \(endpoint.location) answered XRANGE with an error: \(text)")
         }
@@ -116,6 +125,16 @@ public final class RedisConnection: @unchecked Sendable {
         }
         return batch
     }
+
+    /// Reads the next reply into the arena: a view valid until the next
+    /// read, so a transaction's big HGETALL costs no allocation per element.
+    public func nextFlatReply() throws(RedisError) -> FlatReply {
+        guard sentinel_get_reply_into(context, arena) == REDIS_OK else { throw failure() }
+        return FlatReply(tokens: UnsafePointer(arena.pointee.tokens), count: arena.pointee.count, bytes: UnsafeRawPointer(arena.pointee.bytes))
+    }
+
+    /// Gives the arena's memory back (after a large reply).
+    public func releaseArena() { sentinel_arena_release(arena) }
 
     private func rawReply() throws(RedisError) -> UnsafeMutableRawPointer {
         var reply: UnsafeMutableRawPointer?
@@ -246,7 +265,7 @@ public struct StreamBatch {
     @inline(__always)
     fileprivate func buffer(_ token: sentinel_token) -> UnsafeRawBufferPointer {
         guard let bytes, token.length > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        return UnsafeRawBufferPointer(start: bytes + token.offset, count: token.length)
+        return UnsafeRawBufferPointer(start: bytes + Int(token.offset), count: Int(token.length))
     }
 
     @inline(__always)
@@ -268,5 +287,48 @@ public struct FieldList {
             body(batch.buffer(batch.token(first + index)), batch.buffer(batch.token(first + index + 1)))
             index += 2
         }
+    }
+}
+
+/// A reply flattened in pre-order: an array's elements follow it.
+public struct FlatReply {
+    /// What an element is.
+    public enum Kind: Sendable { case string, status, error, integer, array, null }
+    fileprivate let tokens: UnsafePointer<sentinel_token>?
+    /// Elements, nested ones included.
+    public let count: Int
+    fileprivate let bytes: UnsafeRawPointer?
+
+    /// The kind of element `i`.
+    public func kind(_ i: Int) -> Kind {
+        switch tokens![i].type {
+        case REDIS_REPLY_STRING: return .string
+        case REDIS_REPLY_STATUS: return .status
+        case REDIS_REPLY_ERROR: return .error
+        case REDIS_REPLY_INTEGER: return .integer
+        case REDIS_REPLY_ARRAY: return .array
+        default: return .null
+        }
+    }
+
+    /// The number of elements of array `i`.
+    public func elements(_ i: Int) -> Int { Int(tokens![i].count) }
+
+    /// The bytes of string, status or error `i`.
+    public func bytes(_ i: Int) -> UnsafeRawBufferPointer {
+        let token = tokens![i]
+        guard let bytes, token.length > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: bytes + Int(token.offset), count: Int(token.length))
+    }
+
+    /// The index after element `i` and everything inside it.
+    public func index(after i: Int) -> Int {
+        var index = i, pending = 1
+        while pending > 0 {
+            pending -= 1
+            if kind(index) == .array { pending += elements(index) }
+            index += 1
+        }
+        return index
     }
 }

@@ -6,9 +6,9 @@ public struct RedisState: Sendable {
     /// ID of the newest stream entry: the stream is read up to it.
     public var lastID: [UInt8]?
     /// `users` hash pairs.
-    public var users: [(field: [UInt8], value: [UInt8])] = []
+    public var users = 0
     /// `subscriptions` hash pairs.
-    public var subscriptions: [(field: [UInt8], value: [UInt8])] = []
+    public var subscriptions = 0
 }
 
 /// Reads the contract's keys. It never writes: only TYPE, XRANGE,
@@ -30,7 +30,9 @@ public struct RedisReader {
     var eventsKey: String { prefix + "events" }
 
     /// The stream's bounds and both hashes, in one transaction.
-    public func readState() throws(RedisError) -> RedisState {
+    public func readState(users addUser: (_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void,
+                          subscriptions addSubscription: (_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void)
+        throws(RedisError) -> RedisState {
         let events = eventsKey, users = prefix + "users", subscriptions = prefix + "subscriptions"
         for args in [["MULTI"], ["TYPE", events], ["TYPE", users], ["TYPE", subscriptions],
                      ["XRANGE", events, "-", "+", "COUNT", "1"], ["XREVRANGE", events, "+", "-", "COUNT", "1"],
@@ -41,21 +43,32 @@ public struct RedisReader {
             let queued = try connection.nextReply()
             if case .error(let text) = queued { _ = try? connection.nextReply(); throw serverError(text) }
         }
-        guard case .array(let results) = try connection.nextReply(), results.count == 7 else {
+        // The EXEC reply holds both hashes whole: read flat, packed, released.
+        let reply = try connection.nextFlatReply()
+        defer { connection.releaseArena() }
+        guard reply.count > 0, reply.kind(0) == .array, reply.elements(0) == 7 else {
             throw RedisError(kind: .protocolError, message: "Redis at \(connection.endpoint.location) aborted the read transaction")
         }
-        for (index, (key, expected)) in [(events, "stream"), (users, "hash"), (subscriptions, "hash")].enumerated() {
-            let type = results[index].text ?? ""
+        var starts: [Int] = []
+        var index = 1
+        for _ in 0..<7 {
+            guard index < reply.count else { throw RedisError(kind: .protocolError, message: "truncated reply from Redis at \(connection.endpoint.location)") }
+            starts.append(index)
+            index = reply.index(after: index)
+        }
+        for (position, (key, expected)) in [(events, "stream"), (users, "hash"), (subscriptions, "hash")].enumerated() {
+            let type = String(decoding: reply.bytes(starts[position]), as: UTF8.self)
+            if reply.kind(starts[position]) == .error { throw serverError(type) }
             guard type == expected || type == "none" else {
                 throw RedisError(kind: .wrongType,
                                  message: "Redis key \(key) is a \(type), expected a \(expected) (see the Redis contract); check redis.key_prefix")
             }
         }
         var state = RedisState()
-        state.firstID = RedisReader.firstEntryID(results[3])
-        state.lastID = RedisReader.firstEntryID(results[4])
-        state.users = try pairs(results[5], key: users)
-        state.subscriptions = try pairs(results[6], key: subscriptions)
+        state.firstID = RedisReader.firstEntryID(reply, at: starts[3])
+        state.lastID = RedisReader.firstEntryID(reply, at: starts[4])
+        state.users = try pairs(reply, at: starts[5], key: users, addUser)
+        state.subscriptions = try pairs(reply, at: starts[6], key: subscriptions, addSubscription)
         return state
     }
 
@@ -88,26 +101,27 @@ public struct RedisReader {
         return RedisError(kind: .server, message: "Redis at \(connection.endpoint.location) refused the read: \(text.prefix(160))")
     }
 
-    private static func firstEntryID(_ reply: RedisReply) -> [UInt8]? {
-        guard case .array(let entries) = reply, case .array(let entry)? = entries.first,
-              case .string(let id)? = entry.first else { return nil }
-        return id
+    /// The ID of the first entry of an XRANGE reply: `[[id, [fields]], ...]`.
+    private static func firstEntryID(_ reply: FlatReply, at index: Int) -> [UInt8]? {
+        guard reply.kind(index) == .array, reply.elements(index) > 0, reply.kind(index + 1) == .array,
+              reply.elements(index + 1) > 0, reply.kind(index + 2) == .string else { return nil }
+        return Array(reply.bytes(index + 2))
     }
 
-    private func pairs(_ reply: RedisReply, key: String) throws(RedisError) -> [(field: [UInt8], value: [UInt8])] {
-        guard case .array(let items) = reply else {
-            if case .error(let text) = reply { throw serverError(text) }
+    /// Hands each pair of an HGETALL reply to `body`, straight from the
+    /// arena; returns the number of pairs.
+    private func pairs(_ reply: FlatReply, at index: Int, key: String,
+                       _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) throws(RedisError) -> Int {
+        guard reply.kind(index) == .array else {
+            if reply.kind(index) == .error { throw serverError(String(decoding: reply.bytes(index), as: UTF8.self)) }
             throw RedisError(kind: .protocolError, message: "unexpected reply to HGETALL \(key)")
         }
-        var result: [(field: [UInt8], value: [UInt8])] = []
-        result.reserveCapacity(items.count / 2)
-        var index = 0
-        while index + 1 < items.count {
-            if case .string(let field) = items[index], case .string(let value) = items[index + 1] {
-                result.append((field, value))
-            }
-            index += 2
+        let count = reply.elements(index)
+        var item = 0
+        while item + 1 < count {
+            body(reply.bytes(index + 1 + item), reply.bytes(index + 2 + item))
+            item += 2
         }
-        return result
+        return count / 2
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// `sentinel-gen snapshot` as named steps: lock, read Redis, aggregate,
 /// write. Every day is computed before any file is written, so a run that
 /// fails writes nothing.
-public struct SnapshotRun {
+public struct SnapshotRun: Sendable {
     /// A failure, tagged with the step and the path it concerns.
     public struct Failure: Error, CustomStringConvertible {
         /// What kind of failure, for the exit status.
@@ -85,14 +85,18 @@ public struct SnapshotRun {
         let validator = configuration.eventValidator
         let state: RedisState
         let connection: RedisConnection
+        // The hashes are summed up as they are read, never copied.
+        var accounts = AccountState()
         do {
             connection = try RedisConnection(endpoint: endpoint, readTimeout: readTimeout)
-            state = try RedisReader(connection: connection, prefix: configuration.redis.keyPrefix).readState()
+            state = try RedisReader(connection: connection, prefix: configuration.redis.keyPrefix).readState(
+                users: { accounts.addUser($0, $1, now: now) },
+                subscriptions: { accounts.addSubscription($0, $1, validator: validator) })
         } catch {
             throw Failure(step: "read state", path: endpoint.location, message: error.message, kind: .redis)
         }
-        let accounts = AccountState(users: state.users, subscriptions: state.subscriptions, now: now, validator: validator)
-        progress("[1/4] read \(Format.grouped(state.users.count)) users and \(Format.grouped(state.subscriptions.count)) subscriptions from \(endpoint) in \(clock.lap())")
+        accounts.finish()
+        progress("[1/4] read \(Format.grouped(state.users)) users and \(Format.grouped(state.subscriptions)) subscriptions from \(endpoint) in \(clock.lap())")
 
         let oldest = state.firstID.flatMap { id in id.withUnsafeBytes { StreamAggregator.milliseconds(of: $0) } }
         var aggregator = StreamAggregator(now: now, oldestEntryMs: oldest, calendar: configuration.dayCalendar, validator: validator)

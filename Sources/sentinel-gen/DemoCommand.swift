@@ -66,7 +66,7 @@ struct DemoCommand: AsyncParsableCommand {
             try data.write(to: connection, prefix: configuration.redis.keyPrefix)
         } catch { throw CLIFailure(status: .redis, message: "demo: \(error)") }
         logger.info("demo: redis-server on 127.0.0.1:\(server.port) filled with \(Format.grouped(data.entries.count)) events and \(Format.grouped(data.users.count)) users (seed \(seed), \(days) days) in \(clock.lap())")
-        FileManager.default.createFile(atPath: "\(options.state)/.demo", contents: Data())
+        _ = FileManager.default.createFile(atPath: "\(options.state)/.demo", contents: Data())
 
         let courier = Courier(telegramAPI: configuration.telegram.apiURL, telegramToken: nil, sendmail: configuration.email.sendmail)
         let job = SentinelJob(configuration: configuration, endpoint: server.endpoint, stateDirectory: options.state,
