@@ -24,6 +24,15 @@ public struct DailyReport {
         weekBefore = figuresOf(snapshot.date.adding(days: -7))
     }
 
+    /// The report of `snapshot`, with figures already derived for every day.
+    public init(snapshot: Snapshot, settings: ReportSettings, figures day: (LocalDay) -> (snapshot: Snapshot, figures: DerivedFigures)?) {
+        self.snapshot = snapshot
+        self.settings = settings
+        figures = day(snapshot.date)!.figures
+        previous = day(snapshot.date.adding(days: -1)).map { ($0.snapshot, $0.figures) }
+        weekBefore = day(snapshot.date.adding(days: -7)).map { ($0.snapshot, $0.figures) }
+    }
+
     /// The document's title.
     public var title: String { "\(settings.title): daily report, \(snapshot.date)" }
 

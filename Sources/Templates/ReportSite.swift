@@ -48,7 +48,7 @@ struct ReportSite: Sendable {
     /// The report of a job.
     func entry(_ job: Job) -> Entry {
         if job.kind == "daily", let snapshot = history.snapshot(on: job.day) {
-            let report = DailyReport(snapshot: snapshot, history: history, settings: settings)
+            let report = DailyReport(snapshot: snapshot, settings: settings) { data.day($0) }
             return Entry(kind: "daily", name: job.name, title: report.title, markdown: report.markdown,
                          inProgress: snapshot.status == .partial, description: ReportSite.headline(snapshot, report.figures),
                          parent: ("weekly", snapshot.date.isoWeekName), updated: snapshot.capturedAt)
@@ -70,7 +70,9 @@ struct ReportSite: Sendable {
 
     /// Renders every report and the archive; each report (figures,
     /// Markdown, HTML, page) is made on any core.
-    func files() throws(MarkdownRenderer.Failure) -> (entries: [Entry], files: [SiteFile]) {
+    /// `extras` (the API, the CSV files, the dashboard) are made on the
+    /// same cores at the same time, first, since they are the longest.
+    func files(alongside extras: [@Sendable () -> [SiteFile]] = []) throws(MarkdownRenderer.Failure) -> (entries: [Entry], files: [SiteFile]) {
         let jobs = jobs()
         let renderer = MarkdownRenderer()
         var names: [String: [String]] = [:]
@@ -78,15 +80,22 @@ struct ReportSite: Sendable {
         let slots = UnsafeMutableBufferPointer<(Entry, SiteFile?)?>.allocate(capacity: jobs.count)
         slots.initialize(repeating: nil)
         defer { slots.deinitialize(); slots.deallocate() }
-        let shared = SendableBuffer(slots)
-        let siblings = names
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            let entry = self.entry(jobs[index])
+        let extraSlots = UnsafeMutableBufferPointer<[SiteFile]>.allocate(capacity: extras.count)
+        extraSlots.initialize(repeating: [])
+        defer { extraSlots.deinitialize(); extraSlots.deallocate() }
+        let shared = SendableBuffer(slots), sharedExtras = SendableBuffer(extraSlots)
+        let siblings = names.mapValues { list in (list, Dictionary(uniqueKeysWithValues: list.enumerated().map { ($1, $0) })) }
+        DispatchQueue.concurrentPerform(iterations: extras.count + jobs.count) { index in
+            if index < extras.count {
+                sharedExtras.buffer[index] = extras[index]()
+                return
+            }
+            let entry = self.entry(jobs[index - extras.count])
             let page = (try? renderer.html(from: entry.markdown)).map { self.page(entry, content: $0, siblings: siblings[entry.kind]!) }
-            shared.buffer[index] = (entry, page)
+            shared.buffer[index - extras.count] = (entry, page)
         }
         var entries: [Entry] = []
-        var files: [SiteFile] = []
+        var files: [SiteFile] = extraSlots.flatMap { $0 }
         for slot in slots {
             let (entry, page) = slot!
             guard let page else { throw MarkdownRenderer.Failure(description: "cmark-gfm failed on \(entry.kind)/\(entry.name)") }
@@ -99,8 +108,9 @@ struct ReportSite: Sendable {
     }
 
     /// The page of a report, with links to its neighbours and parent.
-    func page(_ entry: Entry, content: String, siblings: [String]) -> SiteFile {
-        let position = siblings.firstIndex(of: entry.name)!
+    func page(_ entry: Entry, content: String, siblings kind: (names: [String], positions: [String: Int])) -> SiteFile {
+        let siblings = kind.names
+        let position = kind.positions[entry.name]!
         var context: [String: Any] = [
             "title": entry.title, "site_title": settings.title, "description": entry.description,
             "root": "../../", "content": content, "markdown": "\(entry.name).md", "in_progress": entry.inProgress,
@@ -117,14 +127,16 @@ struct ReportSite: Sendable {
     /// `reports/index.html`: every report, newest first, grouped by month.
     func archive(_ entries: [Entry]) -> SiteFile {
         var byMonth: [String: [(sortKey: String, href: String, label: String, inProgress: Bool)]] = [:]
+        // A week is filed under the month of its latest snapshot.
+        var weekMonth: [String: String] = [:]
+        for snapshot in history.snapshots { weekMonth[snapshot.date.isoWeekName] = snapshot.date.monthName }
         for entry in entries {
             let month: String
             let label: String
             switch entry.kind {
             case "daily": month = String(entry.name.prefix(7)); label = "Day \(entry.name)"
             case "weekly":
-                let days = history.snapshots.filter { $0.date.isoWeekName == entry.name }
-                month = days.last?.date.monthName ?? String(entry.name.prefix(4)); label = "Week \(entry.name)"
+                month = weekMonth[entry.name] ?? String(entry.name.prefix(4)); label = "Week \(entry.name)"
             default: month = entry.name; label = "Month \(entry.name)"
             }
             let sortKey = entry.kind == "daily" ? entry.name : entry.kind == "weekly" ? "\(month)-99-w\(entry.name)" : "\(month)-99-z"

@@ -83,13 +83,22 @@ public struct SiteBuild {
                           message: "\(directory): no snapshots (run `sentinel-gen snapshot` first, or check --state)")
         }
         let store = SnapshotStore(stateDirectory: stateDirectory)
+        let days = names.sorted().compactMap { name in name.hasSuffix(".json") ? LocalDay(String(name.dropLast(5))) : nil }
+        // Files are read and parsed on every core.
+        let slots = UnsafeMutableBufferPointer<Result<Snapshot?, SnapshotStoreError>?>.allocate(capacity: days.count)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        let shared = SendableBuffer(slots)
+        DispatchQueue.concurrentPerform(iterations: days.count) { index in
+            do throws(SnapshotStoreError) { shared.buffer[index] = .success(try store.read(days[index])) } catch {
+                shared.buffer[index] = .failure(error)
+            }
+        }
         var snapshots: [Snapshot] = []
-        for name in names.sorted() where name.hasSuffix(".json") {
-            guard let day = LocalDay(String(name.dropLast(5))) else { continue }
-            do {
-                if let snapshot = try store.read(day) { snapshots.append(snapshot) }
-            } catch {
-                throw Failure(step: "load snapshots", path: error.path, message: error.description)
+        for slot in slots {
+            switch slot! {
+            case .success(let snapshot): if let snapshot { snapshots.append(snapshot) }
+            case .failure(let error): throw Failure(step: "load snapshots", path: error.path, message: error.description)
             }
         }
         return SnapshotHistory(snapshots)

@@ -18,14 +18,16 @@ public struct SiteContent: Sendable {
     /// Renders every file. `health.json` and the dashboard carry the build's
     /// id, a hash of every other file, so it changes only with the content.
     public func files() throws(MarkdownRenderer.Failure) -> [SiteFile] {
-        let (entries, reportFiles) = try ReportSite(data: data, templates: templates).files()
-        var files = reportFiles
+        let site = ReportSite(data: data, templates: templates)
         var latest: [String: String] = [:]
-        for entry in entries { latest[entry.kind] = entry.name }
-        files.append(dashboard(latest))
-        files.append(notFound())
-        files.append(contentsOf: StaticAPI(data: data).files())
-        files.append(contentsOf: CSVExport(data: data).files())
+        for job in site.jobs() { latest[job.kind] = job.name }
+        let data = self.data, snapshotLatest = latest
+        let (entries, reportFiles) = try site.files(alongside: [
+            { StaticAPI(data: data).files() },
+            { CSVExport(data: data).files() },
+            { [self.dashboard(snapshotLatest), self.notFound()] },
+        ])
+        var files = reportFiles
         files.append(AtomFeed(title: data.settings.title, baseURL: data.baseURL, items: entries.map {
             AtomFeed.Item(kind: $0.kind, name: $0.name, title: $0.title, summary: $0.description, updated: $0.updated)
         }).file())

@@ -40,6 +40,7 @@ public struct TemplateSet: Sendable {
     /// Reads and parses the templates of a folder.
     public init(directory: String) throws(Failure) {
         self.directory = directory
+        _ = HTMLEscaping.registered
         func template(_ name: String) throws(Failure) -> MustacheTemplate {
             let path = "\(directory)/\(name)"
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
