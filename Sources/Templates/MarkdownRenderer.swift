@@ -25,6 +25,12 @@ public struct MarkdownRenderer: Sendable {
         return true
     }()
 
+    /// cmark-gfm's inline parsing (in `cmark_parser_finish`) switches the
+    /// extensions' special characters on and off in global tables, so a
+    /// parse finishing on one thread can hide `~` or `www.` from a parse on
+    /// another: finishing is done one at a time. Rendering is not affected.
+    private static let finishing = Mutex()
+
     /// A renderer (safe to create and use from any thread).
     public init() {
         precondition(MarkdownRenderer.registered)
@@ -47,12 +53,28 @@ public struct MarkdownRenderer: Sendable {
                 cmark_parser_feed(parser, chars.baseAddress, chars.count)
             }
         }
-        guard let document = cmark_parser_finish(parser) else { throw Failure(description: "cmark-gfm: parsing failed") }
+        guard let document = MarkdownRenderer.finishing.locked({ cmark_parser_finish(parser) }) else {
+            throw Failure(description: "cmark-gfm: parsing failed")
+        }
         defer { cmark_node_free(document) }
         guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             throw Failure(description: "cmark-gfm: rendering failed")
         }
         defer { free(rendered) }
         return String(cString: rendered)
+    }
+}
+
+/// A pthread mutex for a static `let`.
+final class Mutex: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+
+    init() { pthread_mutex_init(&mutex, nil) }
+
+    /// Runs `body` holding the lock.
+    func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
     }
 }
