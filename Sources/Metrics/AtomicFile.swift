@@ -29,17 +29,10 @@ public enum AtomicFile {
         let temporary = "\(directory)/\(temporaryPrefix)\(getpid())-\(name)"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Failure(path: temporary, reason: errorText()) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = errorText()
-                close(fd)
-                unlink(temporary)
-                throw Failure(path: temporary, reason: reason)
-            }
-            written += n
+        do { try writeAll(bytes, to: fd, path: temporary) } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
         }
         if (syncFile && fsync(fd) != 0) || close(fd) != 0 {
             let reason = errorText()
@@ -59,18 +52,24 @@ public enum AtomicFile {
     public static func create(_ bytes: [UInt8], at path: String) throws(Failure) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Failure(path: path, reason: errorText()) }
+        do { try writeAll(bytes, to: fd, path: path) } catch {
+            close(fd)
+            throw error
+        }
+        guard close(fd) == 0 else { throw Failure(path: path, reason: errorText()) }
+    }
+
+    /// Writes every byte, through short writes and interrupts.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(Failure) {
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
             if n < 0 {
                 if errno == EINTR { continue }
-                let reason = errorText()
-                close(fd)
-                throw Failure(path: path, reason: reason)
+                throw Failure(path: path, reason: errorText())
             }
             written += n
         }
-        guard close(fd) == 0 else { throw Failure(path: path, reason: errorText()) }
     }
 
     /// Makes renames in a directory durable.
