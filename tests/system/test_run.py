@@ -316,6 +316,19 @@ class DemoTests(unittest.TestCase):
         self.assertEqual(again.returncode, 0, again.stderr)
         self.assertEqual(Path(work, "output/api/users.json").read_bytes(), Path(work, "output2/api/users.json").read_bytes())
 
+    def test_the_readme_demo_command(self):
+        """`scripts/demo`, as the README's first command runs it (with the
+        build this suite uses, and its folders redirected)."""
+        work = tempfile.mkdtemp(prefix="sentinel-demo-script-")
+        self.addCleanup(shutil.rmtree, work, True)
+        result = subprocess.run([str(support.REPO_ROOT / "scripts/demo"), "--days", "14", "--state", f"{work}/state",
+                                 "--output", f"{work}/output"], capture_output=True, text=True, timeout=300,
+                                env=dict(os.environ, SENTINEL_BIN=str(support.sentinel_gen())))
+        self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+        self.assertIn(f"{work}/output/index.html", result.stdout)
+        self.assertTrue(Path(work, "output/index.html").is_file())
+        self.assertTrue(Path(work, "output/reports/index.html").is_file())
+
     def test_demo_refuses_a_state_directory_that_is_not_its_own(self):
         work = tempfile.mkdtemp(prefix="sentinel-demo-test-")
         self.addCleanup(shutil.rmtree, work, True)
