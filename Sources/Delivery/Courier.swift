@@ -98,24 +98,33 @@ public struct Courier: Sendable {
         }
     }
 
-    /// Pipes a MIME message into the sendmail command (run by /bin/sh).
+    /// Pipes a MIME message into the sendmail command (run by /bin/sh; with
+    /// `exec`, so a timeout's kill reaches the command itself).
     func mail(_ message: String) async -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", sendmail]
+        process.arguments = ["-c", "exec " + sendmail]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output
         do { try process.run() } catch { return .rejected("cannot start the mail command") }
         let deadline = Date().addingTimeInterval(timeout)
-        // Written from another thread: a command that does not read its input
-        // must not block the run.
-        let writer = input.fileHandleForWriting
+        // Input and output go through other threads: a command that reads
+        // nothing, or says a lot, must neither block nor kill the run (SIGPIPE
+        // is ignored by the command line; a broken pipe is a failed write).
+        let writer = input.fileHandleForWriting, reader = output.fileHandleForReading
         let bytes = Data(message.utf8)
         DispatchQueue.global().async {
-            writer.write(bytes)
+            try? writer.write(contentsOf: bytes)
             try? writer.close()
+        }
+        let said = OutputBox()
+        let drained = DispatchGroup()
+        drained.enter()
+        DispatchQueue.global().async {
+            said.set(reader.readDataToEndOfFile())
+            drained.leave()
         }
         while process.isRunning {
             if Date() > deadline {
@@ -125,13 +134,22 @@ public struct Courier: Sendable {
             }
             try? await Task.sleep(nanoseconds: 20_000_000)
         }
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile().prefix(200), as: UTF8.self)
-            .split(separator: "\n").first.map(String.init) ?? ""
+        _ = drained.wait(timeout: .now() + 1)
+        let first = String(decoding: said.get().prefix(200), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
         return process.terminationStatus == 0 ? .sent
-            : .failed("the mail command exited with \(process.terminationStatus)\(said.isEmpty ? "" : ": \(said)")")
+            : .failed("the mail command exited with \(process.terminationStatus)\(first.isEmpty ? "" : ": \(first)")")
     }
 
     static func seconds(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
+}
+
+/// What the mail command printed, filled by the thread that reads it.
+final class OutputBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func set(_ value: Data) { lock.withLock { data = value } }
+    func get() -> Data { lock.withLock { data } }
 }

@@ -110,27 +110,32 @@ public struct SentinelJob {
         progress("[3/4] build: " + (built.outcome.unchanged ? "\(output) unchanged" :
                     "published \(output) (\(built.outcome.written) files written, \(built.outcome.linked) unchanged)") + " in \(clock.lap())")
 
-        // The site is out: from here on, a problem is a delivery problem.
-        var delivery: DeliveryState
+        // The site is out: from here on, a problem is a delivery problem
+        // (exit 4). What is due is written to the outbox before the alert
+        // book records it as notified, so a failure or a crash in between
+        // repeats a notification rather than losing it.
+        let save = { (state: DeliveryState) throws in
+            try state.save(stateDirectory: self.stateDirectory) { bytes, path in try AtomicFile.write(bytes, to: path) }
+        }
+        var delivery = DeliveryState()
         do {
-            try alertStore.save(book)
             delivery = try DeliveryState.load(stateDirectory: stateDirectory)
-        } catch {
-            throw Failure(kind: .io, message: "alerts: \(error)")
-        }
-        let notices = Notices(configuration: configuration, data: built.data)
-        for message in notices.alertMessages(notifications) { delivery.enqueue(message) }
-        for (key, message) in notices.periodSummaries(reported: delivery.reported) {
-            delivery.enqueue(message)
-            delivery.markReported(key)
-        }
-        do {
+            let notices = Notices(configuration: configuration, data: built.data)
+            for message in notices.alertMessages(notifications) { delivery.enqueue(message) }
+            for (key, message) in notices.periodSummaries(reported: delivery.reported) {
+                delivery.enqueue(message)
+                delivery.markReported(key)
+            }
             if let (key, message) = try notices.dailyMail(reported: delivery.reported) {
                 delivery.enqueue(message)
                 delivery.markReported(key)
             }
+            try save(delivery)
+            try alertStore.save(book)
         } catch {
-            outcome.failed.append("daily report mail: \(error)")
+            outcome.failed.append("nothing was sent, the alerts will be notified at the next run: \(error)")
+            progress("[4/4] delivery: nothing sent in \(clock.lap())")
+            return outcome
         }
         for message in delivery.pending {
             var attempt = message
@@ -152,11 +157,8 @@ public struct SentinelJob {
                 delivery.pending.removeAll { $0.id == message.id }
                 outcome.failed.append("\(describe(message)): \(reason); dropped")
             }
-        }
-        do {
-            try delivery.save(stateDirectory: stateDirectory) { bytes, path in try AtomicFile.write(bytes, to: path) }
-        } catch {
-            outcome.failed.append("delivery state: \(error)")
+            // Remembered at once: a crash later in the run sends nothing twice.
+            do { try save(delivery) } catch { outcome.failed.append("delivery state: \(error)") }
         }
         progress("[4/4] delivery: \(outcome.delivered) sent, \(outcome.failed.count) failed, \(delivery.pending.count) waiting in \(clock.lap())")
         progress("done in \(total.lap()): build \(outcome.buildID), "

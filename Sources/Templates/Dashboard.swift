@@ -7,9 +7,11 @@ public struct Dashboard {
     let data: SiteData
     /// The latest report name of each kind (`daily`, `weekly`, `monthly`).
     let latestReports: [String: String]
+    /// The build's id (what `api/health.json` says), or the placeholder.
+    let buildID: String
 
-    /// Stands for the build's id until every other file is known; then
-    /// replaced (the id is a hash of the content).
+    /// Stands for the build's id while the id (a hash of the content) is
+    /// computed.
     static let buildIDPlaceholder = "@@sentinel-build-id@@"
 
     /// The body, for the layout's `content`.
@@ -17,7 +19,7 @@ public struct Dashboard {
         let charts = DashboardCharts(data: data)
         var context: [String: Any] = [
             "site_title": data.settings.title,
-            "build_id": Dashboard.buildIDPlaceholder,
+            "build_id": buildID,
             "charts": charts.tables().map(\.context),
             "data": String(decoding: charts.json().serialized(), as: UTF8.self),
             "alerts": alertRows(),

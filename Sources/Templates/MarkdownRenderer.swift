@@ -65,16 +65,25 @@ public struct MarkdownRenderer: Sendable {
     }
 }
 
-/// A pthread mutex for a static `let`.
+/// A pthread mutex at a fixed address, for a static `let`.
 final class Mutex: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    init() { pthread_mutex_init(&mutex, nil) }
+    init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
 
     /// Runs `body` holding the lock.
     func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
         return body()
     }
 }

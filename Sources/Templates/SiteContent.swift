@@ -25,7 +25,7 @@ public struct SiteContent: Sendable {
         let (entries, reportFiles) = try site.files(alongside: [
             { StaticAPI(data: data).files() },
             { CSVExport(data: data).files() },
-            { [self.dashboard(snapshotLatest), self.notFound()] },
+            { [self.dashboard(snapshotLatest, buildID: Dashboard.buildIDPlaceholder), self.notFound()] },
         ])
         var files = reportFiles
         files.append(AtomFeed(title: data.settings.title, baseURL: data.baseURL, items: entries.map {
@@ -33,21 +33,22 @@ public struct SiteContent: Sendable {
         }).file())
         files.append(contentsOf: templates.assets.map { SiteFile(path: $0.path, bytes: $0.bytes) })
 
+        // The dashboard is hashed with a placeholder id, then made again
+        // with the real one (never a text replacement: a name could hold it).
         let buildID = SitePublisher.buildID(of: files)
-        let placeholder = Array(Dashboard.buildIDPlaceholder.utf8)
         if let index = files.firstIndex(where: { $0.path == "index.html" }) {
-            files[index] = SiteFile(path: "index.html", bytes: SiteContent.replacing(placeholder, with: Array(buildID.utf8), in: files[index].bytes))
+            files[index] = dashboard(latest, buildID: buildID)
         }
         files.append(StaticAPI(data: data).health(buildID: buildID))
         return files
     }
 
     /// `index.html`.
-    func dashboard(_ latest: [String: String]) -> SiteFile {
+    func dashboard(_ latest: [String: String], buildID: String) -> SiteFile {
         let description = data.latest.map { ReportSite.headline($0.snapshot, $0.figures) } ?? "No data yet."
         var context: [String: Any] = ["title": data.settings.title, "site_title": data.settings.title,
                                       "description": description, "root": "",
-                                      "content": templates.dashboardBody(Dashboard(data: data, latestReports: latest).context())]
+                                      "content": templates.dashboardBody(Dashboard(data: data, latestReports: latest, buildID: buildID).context())]
         if !data.baseURL.isEmpty { context["og_url"] = "\(data.baseURL)index.html" }
         return SiteFile(path: "index.html", text: templates.page(context))
     }
@@ -62,22 +63,5 @@ public struct SiteContent: Sendable {
         let context: [String: Any] = ["title": "\(data.settings.title): page not found", "site_title": data.settings.title,
                                       "description": "Page not found.", "root": "", "content": content]
         return SiteFile(path: "404.html", text: templates.page(context))
-    }
-
-    /// `bytes` with every occurrence of `pattern` replaced.
-    static func replacing(_ pattern: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == pattern[0], index + pattern.count <= bytes.count, bytes[index..<index + pattern.count].elementsEqual(pattern) {
-                out.append(contentsOf: replacement)
-                index += pattern.count
-            } else {
-                out.append(bytes[index])
-                index += 1
-            }
-        }
-        return out
     }
 }

@@ -47,9 +47,4 @@ import Testing
         #expect(text.components(separatedBy: "<entry>").count - 1 == 50)
         #expect(text.contains(":daily:d59<") && !text.contains(":daily:d9<"))
     }
-
-    @Test func placeholderIsReplacedEverywhere() {
-        let bytes = Array("a@@x@@b@@x@@".utf8)
-        #expect(SiteContent.replacing(Array("@@x@@".utf8), with: Array("1".utf8), in: bytes) == Array("a1b1".utf8))
-    }
 }

@@ -259,6 +259,29 @@ class RunTests(unittest.TestCase):
         return sorted({(json.loads(r["body"])["alert"], json.loads(r["body"])["state"])
                        for r in Endpoint.received if r["path"] == "/flaky/hook"})
 
+    def test_a_failing_mail_command_is_a_failed_delivery_kept_for_the_next_run(self):
+        config = self.config(webhooks=(), telegram=False)
+        Path(config).write_text(Path(config).read_text().replace(f'{self.sendmail} -t', "/bin/false"))
+        result = self.run_job(T0, config)
+        self.assertEqual(result.returncode, 4, result.stderr)
+        self.assertIn("the mail command exited with 1", result.stderr)
+        state = json.loads(Path(self.work, "state/delivery.json").read_text())
+        self.assertEqual([message["channel"] for message in state["pending"]], ["email"])
+        self.assertTrue(Path(self.work, "site/index.html").is_file())
+
+    def test_an_unreadable_outbox_loses_no_notification(self):
+        config = self.config(telegram=False, mail=False)
+        os.makedirs(f"{self.work}/state")
+        Path(self.work, "state/delivery.json").write_text("garbage")
+        result = self.run_job(T0, config)
+        self.assertEqual(result.returncode, 4, result.stderr)
+        self.assertIn("will be notified at the next run", result.stderr)
+        self.assertEqual(self.hooks("error_rate_high"), [])
+        Path(self.work, "state/delivery.json").unlink()
+        again = self.run_job(T0 + HOUR, config)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual([hook["state"] for hook in self.hooks("error_rate_high")], ["firing"])
+
     def test_a_second_run_while_the_first_holds_the_lock_exits_75(self):
         config = self.config(telegram=False, mail=False, webhooks=())
         os.makedirs(f"{self.work}/state")
