@@ -97,7 +97,7 @@ public struct DemoDataset: Sendable {
                                              "currency", "EUR", "interval", plan.interval]))
                         user.plan = nil
                     }
-                } else if random.unit() < 0.0029 * (0.5 + user.propensity * 2) {
+                } else if random.unit() < 0.0030 * (0.5 + user.propensity * 2) {
                     let yearly = random.unit() < 0.12
                     let moment = max(at(dayStart), user.registered + 1)
                     guard moment <= now else { people[position] = user; continue }
