@@ -86,9 +86,9 @@ static void *sentinel_create_integer(const redisReadTask *task, long long value)
     if (t == NULL) return NULL;
     t->type = REDIS_REPLY_INTEGER;
     t->count = 0;
-    t->offset = 0; /* integers are not read from the arena */
-    t->length = 0;
-    (void)value;
+    /* The 64-bit value, split over the two 32-bit fields. */
+    t->offset = (uint32_t)((unsigned long long)value & 0xFFFFFFFFu);
+    t->length = (uint32_t)((unsigned long long)value >> 32);
     return a;
 }
 

@@ -321,6 +321,12 @@ public struct FlatReply {
         return UnsafeRawBufferPointer(start: bytes + Int(token.offset), count: Int(token.length))
     }
 
+    /// The value of integer `i`.
+    public func integer(_ i: Int) -> Int64 {
+        let token = tokens![i]
+        return Int64(bitPattern: UInt64(token.length) << 32 | UInt64(token.offset))
+    }
+
     /// The index after element `i` and everything inside it.
     public func index(after i: Int) -> Int {
         var index = i, pending = 1

@@ -5,10 +5,13 @@ public struct RedisState: Sendable {
     public var firstID: [UInt8]?
     /// ID of the newest stream entry: the stream is read up to it.
     public var lastID: [UInt8]?
-    /// `users` hash pairs.
+    /// Entries of the `users` hash.
     public var users = 0
-    /// `subscriptions` hash pairs.
+    /// Entries of the `subscriptions` hash.
     public var subscriptions = 0
+    /// Entries in the stream when the state was read (XLEN): a read of the
+    /// stream up to `lastID` must find exactly as many.
+    public var length = 0
 }
 
 /// Reads the contract's keys. It never writes: only TYPE, XRANGE,
@@ -36,22 +39,22 @@ public struct RedisReader {
         let events = eventsKey, users = prefix + "users", subscriptions = prefix + "subscriptions"
         for args in [["MULTI"], ["TYPE", events], ["TYPE", users], ["TYPE", subscriptions],
                      ["XRANGE", events, "-", "+", "COUNT", "1"], ["XREVRANGE", events, "+", "-", "COUNT", "1"],
-                     ["HGETALL", users], ["HGETALL", subscriptions], ["EXEC"]] {
+                     ["HGETALL", users], ["HGETALL", subscriptions], ["XLEN", events], ["EXEC"]] {
             try connection.append(args)
         }
-        for _ in 0..<8 {
+        for _ in 0..<9 {
             let queued = try connection.nextReply()
             if case .error(let text) = queued { _ = try? connection.nextReply(); throw serverError(text) }
         }
         // The EXEC reply holds both hashes whole: read flat, packed, released.
         let reply = try connection.nextFlatReply()
         defer { connection.releaseArena() }
-        guard reply.count > 0, reply.kind(0) == .array, reply.elements(0) == 7 else {
+        guard reply.count > 0, reply.kind(0) == .array, reply.elements(0) == 8 else {
             throw RedisError(kind: .protocolError, message: "Redis at \(connection.endpoint.location) aborted the read transaction")
         }
         var starts: [Int] = []
         var index = 1
-        for _ in 0..<7 {
+        for _ in 0..<8 {
             guard index < reply.count else { throw RedisError(kind: .protocolError, message: "truncated reply from Redis at \(connection.endpoint.location)") }
             starts.append(index)
             index = reply.index(after: index)
@@ -69,6 +72,7 @@ public struct RedisReader {
         state.lastID = RedisReader.firstEntryID(reply, at: starts[4])
         state.users = try pairs(reply, at: starts[5], key: users, addUser)
         state.subscriptions = try pairs(reply, at: starts[6], key: subscriptions, addSubscription)
+        state.length = reply.kind(starts[7]) == .integer ? Int(reply.integer(starts[7])) : 0
         return state
     }
 

@@ -115,6 +115,15 @@ public struct SnapshotRun: Sendable {
                 throw Failure(step: "read events", path: endpoint.location, message: error.message, kind: .redis)
             }
         }
+        // Entries trimmed or deleted while the stream was read would silently
+        // be missing from the figures: the run stops, and the next one reads
+        // a consistent stream.
+        guard entries == state.length else {
+            throw Failure(step: "read events", path: endpoint.location,
+                          message: "the stream changed while it was read (\(Format.grouped(state.length)) entries at the start, "
+                              + "\(Format.grouped(entries)) read: trimmed or deleted meanwhile); nothing was written, run again",
+                          kind: .redis)
+        }
         progress("[2/4] read \(Format.grouped(entries)) events in \(clock.lap())")
 
         let snapshots = configuration.snapshotComputer.snapshots(from: aggregator, accounts: accounts)

@@ -325,6 +325,28 @@ class RedisFaultTests(Scratch):
         stdout, stderr = process.communicate(timeout=60)
         self.assertRedisFailure(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr), work)
 
+    def test_a_stream_trimmed_between_two_batches(self):
+        redis = Redis()
+        self.addCleanup(redis.stop)
+        load(redis.port, big_dataset())
+        work = self.scratch()
+        process = subprocess.Popen(command(write_config(work), f"redis://127.0.0.1:{redis.port}/0", work, T1),
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # Once the run reads the stream batch by batch, trim it as a bot's
+        # XADD MINID would, beyond what the run has read.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and process.poll() is None:
+            clients = subprocess.run(["redis-cli", "-p", str(redis.port), "CLIENT", "LIST"], capture_output=True, text=True).stdout
+            if "cmd=xrange" in clients:
+                subprocess.run(["redis-cli", "-p", str(redis.port), "XTRIM", "sentinel:events", "MAXLEN", "1000"],
+                               check=True, capture_output=True)
+                break
+            time.sleep(0.001)
+        stdout, stderr = process.communicate(timeout=60)
+        result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+        self.assertRedisFailure(result, work)
+        self.assertIn("the stream changed while it was read", stderr)
+
     def test_an_empty_database_is_an_empty_report(self):
         redis = Redis()
         self.addCleanup(redis.stop)
