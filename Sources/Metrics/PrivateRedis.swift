@@ -18,6 +18,10 @@ public final class PrivateRedis: @unchecked Sendable {
 
     /// The server to kill from a signal handler.
     nonisolated(unsafe) static var running: pid_t = 0
+    /// Its log and folder as C strings, for the signal handler (which may
+    /// only make async-signal-safe calls: kill, unlink, rmdir, _exit).
+    nonisolated(unsafe) static var logPath: UnsafeMutablePointer<CChar>?
+    nonisolated(unsafe) static var folderPath: UnsafeMutablePointer<CChar>?
 
     /// Starts `redis-server` from PATH and waits until it answers.
     public init() throws(Failure) {
@@ -27,19 +31,23 @@ public final class PrivateRedis: @unchecked Sendable {
         var template = Array("/tmp/sentinel-demo-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw Failure(description: "cannot make a temporary folder: \(AtomicFile.errorText())") }
         directory = String(cString: made)
+        PrivateRedis.logPath = strdup("\(directory)/redis.log")
+        PrivateRedis.folderPath = strdup(directory)
         var lastError = "did not answer"
         for _ in 0..<5 {
             let port = PrivateRedis.freePort()
             let arguments = [executable, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                              "--dir", directory, "--logfile", "\(directory)/redis.log", "--daemonize", "no"]
             guard let pid = PrivateRedis.spawn(arguments) else { lastError = "cannot start \(executable)"; continue }
+            // Known to the signal handler from the start: a Ctrl-C while it
+            // starts must stop it too.
+            PrivateRedis.running = pid
             let endpoint = RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port))
             for _ in 0..<200 {
                 if let connection = try? RedisConnection(endpoint: endpoint, connectTimeout: 0.2, readTimeout: 1),
                    (try? connection.command(["PING"])) != nil {
                     self.port = port
                     self.pid = pid
-                    PrivateRedis.running = pid
                     return
                 }
                 var status: Int32 = 0
@@ -48,6 +56,7 @@ public final class PrivateRedis: @unchecked Sendable {
             }
             kill(pid, SIGKILL)
             waitpid(pid, nil, 0)
+            PrivateRedis.running = 0
         }
         PrivateRedis.removeTree(directory)
         throw Failure(description: "redis-server \(lastError)")
@@ -68,7 +77,12 @@ public final class PrivateRedis: @unchecked Sendable {
     public static func stopOnSignal() {
         for signal in [SIGINT, SIGTERM, SIGHUP] {
             Glibc.signal(signal) { number in
-                if PrivateRedis.running > 0 { kill(PrivateRedis.running, SIGKILL) }
+                if PrivateRedis.running > 0 {
+                    kill(PrivateRedis.running, SIGKILL)
+                    waitpid(PrivateRedis.running, nil, 0)
+                }
+                if let log = PrivateRedis.logPath { unlink(log) }
+                if let folder = PrivateRedis.folderPath { rmdir(folder) }
                 _exit(128 + number)
             }
         }

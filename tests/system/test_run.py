@@ -352,6 +352,28 @@ class DemoTests(unittest.TestCase):
         self.assertTrue(Path(work, "output/index.html").is_file())
         self.assertTrue(Path(work, "output/reports/index.html").is_file())
 
+    def test_ctrl_c_stops_the_server_and_removes_its_folder(self):
+        work = tempfile.mkdtemp(prefix="sentinel-demo-test-")
+        self.addCleanup(shutil.rmtree, work, True)
+        folders = set(Path("/tmp").glob("sentinel-demo-??????"))
+        # Ten years of days take long enough to interrupt.
+        process = subprocess.Popen([str(support.sentinel_gen()), "demo", "--days", "3650", "--state", f"{work}/state",
+                                    "--output", f"{work}/output", "--templates", str(support.REPO_ROOT / "site-template")],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        server = ""
+        deadline = time.monotonic() + 30
+        while not server and time.monotonic() < deadline and process.poll() is None:
+            server = subprocess.run(["pgrep", "-P", str(process.pid), "redis-server"], capture_output=True, text=True).stdout.strip()
+            time.sleep(0.01)
+        self.assertTrue(server, "the demo's redis-server was not seen")
+        process.send_signal(2)
+        _, stderr = process.communicate(timeout=30)
+        self.assertEqual(process.returncode, 130, stderr)
+        time.sleep(0.2)
+        self.assertFalse(Path(f"/proc/{server}").exists() and "redis" in Path(f"/proc/{server}/cmdline").read_text(),
+                         "redis-server outlived the demo")
+        self.assertEqual(set(Path("/tmp").glob("sentinel-demo-??????")) - folders, set())
+
     def test_demo_refuses_a_state_directory_that_is_not_its_own(self):
         work = tempfile.mkdtemp(prefix="sentinel-demo-test-")
         self.addCleanup(shutil.rmtree, work, True)
