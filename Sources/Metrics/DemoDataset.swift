@@ -62,6 +62,9 @@ public struct DemoDataset: Sendable {
         var random = Random(state: seed &* 0x2545_F491_4F6C_DD1D &+ 1)
         let day: Int64 = 86_400_000
         let start = now - Int64(days) * day
+        // Subscriptions start and end at a pace that gives about the same
+        // premium count whatever the span.
+        let pace = 90 / Double(max(days, 1))
         var people: [User] = []
         var taken = Set<String>()
         var raw: [(ms: Int64, fields: [String])] = []
@@ -75,7 +78,10 @@ public struct DemoDataset: Sendable {
             let weekday = Int(((dayStart / day) % 7 + 7 + 3) % 7)  // 0 = Monday
             let weekend = weekday >= 5
             let growth = Double(index) / Double(max(1, days - 1))
-            let registrations = Int((4.4 + 13 * growth) * (weekend ? 0.8 : 1) * (0.6 + 0.8 * random.unit()) * 90 / Double(max(days, 30)) + 0.5)
+            // About 900 users over any span: a fraction of a registration
+            // is one with that probability (long spans have less than one a day).
+            let expected = (4.4 + 13 * growth) * (weekend ? 0.8 : 1) * (0.6 + 0.8 * random.unit()) * 90 / Double(max(days, 30))
+            let registrations = Int(expected) + (random.unit() < expected - expected.rounded(.down) ? 1 : 0)
             for _ in 0..<registrations {
                 var id = String(100_000_000 + random.below(899_999_999))
                 while !taken.insert(id).inserted { id = String(100_000_000 + random.below(899_999_999)) }
@@ -92,12 +98,12 @@ public struct DemoDataset: Sendable {
                 // Subscriptions start and end.
                 if let plan = user.plan {
                     let moment = at(dayStart)
-                    if random.unit() < 0.0025, moment <= now, moment > plan.since {
+                    if random.unit() < 0.0025 * pace, moment <= now, moment > plan.since {
                         raw.append((moment, ["type", "cancellation", "user", user.id, "amount", plan.amount,
                                              "currency", "EUR", "interval", plan.interval]))
                         user.plan = nil
                     }
-                } else if random.unit() < 0.0030 * (0.5 + user.propensity * 2) {
+                } else if random.unit() < 0.0029 * pace * (0.5 + user.propensity * 2) {
                     let yearly = random.unit() < 0.12
                     let moment = max(at(dayStart), user.registered + 1)
                     guard moment <= now else { people[position] = user; continue }
