@@ -109,7 +109,7 @@ public struct Notices {
               today.ordinal - snapshot.date.ordinal <= 2 else { return nil }
         let key = "daily:\(snapshot.date)"
         guard !reported.contains(key) else { return nil }
-        let report = DailyReport(snapshot: snapshot, history: data.history, settings: data.settings)
+        let report = DailyReport(snapshot: snapshot, settings: data.settings) { data.day($0) }
         let page = link("reports/daily/\(snapshot.date).html")
         let html = try ReportMail.html(markdown: report.markdown, title: report.title, link: page)
         let text = report.markdown + (page.map { "\nThe report online: \($0)\n" } ?? "")

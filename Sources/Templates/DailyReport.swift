@@ -12,18 +12,6 @@ public struct DailyReport {
     let weekBefore: (Snapshot, DerivedFigures)?
     let settings: ReportSettings
 
-    /// The report of `snapshot`, compared with what `history` holds.
-    public init(snapshot: Snapshot, history: SnapshotHistory, settings: ReportSettings) {
-        self.snapshot = snapshot
-        self.settings = settings
-        figures = DerivedFigures(of: snapshot, in: history, costRate: settings.costRate)
-        func figuresOf(_ day: LocalDay) -> (Snapshot, DerivedFigures)? {
-            history.snapshot(on: day).map { ($0, DerivedFigures(of: $0, in: history, costRate: settings.costRate)) }
-        }
-        previous = figuresOf(snapshot.date.adding(days: -1))
-        weekBefore = figuresOf(snapshot.date.adding(days: -7))
-    }
-
     /// The report of `snapshot`, with figures already derived for every day.
     public init(snapshot: Snapshot, settings: ReportSettings, figures day: (LocalDay) -> (snapshot: Snapshot, figures: DerivedFigures)?) {
         self.snapshot = snapshot

@@ -6,15 +6,17 @@ public struct PeriodReport {
     /// The period's figures.
     public let period: PeriodFigures
     let before: PeriodFigures
-    let history: SnapshotHistory
     let settings: ReportSettings
+    let figures: (LocalDay) -> DerivedFigures?
 
-    /// The report of `period`.
-    public init(period: PeriodFigures, history: SnapshotHistory, settings: ReportSettings) {
+    /// The report of `period`, compared with `before`, with figures already
+    /// derived for every day.
+    public init(period: PeriodFigures, before: PeriodFigures, settings: ReportSettings,
+                figures: @escaping (LocalDay) -> DerivedFigures?) {
         self.period = period
-        self.history = history
+        self.before = before
         self.settings = settings
-        before = period.previous(in: history)
+        self.figures = figures
     }
 
     /// The document's title.
@@ -33,8 +35,8 @@ public struct PeriodReport {
             return doc.text
         }
         let revenue = closing.revenue.currency, cost = closing.costs.currency
-        let figures = DerivedFigures(of: closing, in: history, costRate: settings.costRate)
-        let earlier = before.closing.map { DerivedFigures(of: $0, in: history, costRate: settings.costRate) }
+        let figures = self.figures(closing.date)!
+        let earlier = before.closing.flatMap { self.figures($0.date) }
         let activeLabel = period.kind == .week ? "Active users (the week)" : "Active users (trailing 30 days)"
         var headline = MarkdownTable(["Figure", period.name, "vs \(before.name)"], numeric: [1, 2])
         headline.row(["Total users", Display.count(closing.users.total), Display.change(closing.users.total, before.closing?.users.total)])

@@ -53,9 +53,11 @@ struct ReportSite: Sendable {
                          inProgress: snapshot.status == .partial, description: ReportSite.headline(snapshot, report.figures),
                          parent: ("weekly", snapshot.date.isoWeekName), updated: snapshot.capturedAt)
         }
-        let period = PeriodFigures(kind: job.kind == "weekly" ? .week : .month, containing: job.day, history: history)
-        let report = PeriodReport(period: period, history: history, settings: settings)
-        let description = period.closing.map { ReportSite.headline($0, DerivedFigures(of: $0, in: history, costRate: settings.costRate)) } ?? ""
+        let kind: PeriodFigures.Kind = job.kind == "weekly" ? .week : .month
+        let period = data.period(kind, containing: job.day)
+        let report = PeriodReport(period: period, before: data.period(kind, containing: period.first.adding(days: -1)),
+                                  settings: settings) { data.day($0)?.figures }
+        let description = period.closing.flatMap { closing in data.day(closing.date).map { ReportSite.headline(closing, $0.figures) } } ?? ""
         return Entry(kind: job.kind, name: job.name, title: report.title, markdown: report.markdown, inProgress: period.inProgress,
                      description: description, parent: job.kind == "weekly" ? ("monthly", period.last.monthName) : nil,
                      updated: period.closing?.capturedAt ?? 0)

@@ -17,6 +17,9 @@ public struct SiteData: Sendable {
     public let now: Int64
     /// `site.base_url` with a final `/`, or empty.
     public let baseURL: String
+    /// Every ISO week and calendar month with a snapshot, oldest first.
+    public let weeks: [PeriodFigures], months: [PeriodFigures]
+    private let weekIndex: [String: Int], monthIndex: [String: Int]
 
     /// The data of a build.
     public init(history: SnapshotHistory, settings: ReportSettings, alerts: AlertBook,
@@ -28,6 +31,15 @@ public struct SiteData: Sendable {
         self.now = now
         self.baseURL = baseURL.isEmpty || baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
         figures = history.snapshots.map { DerivedFigures(of: $0, in: history, costRate: settings.costRate) }
+        var weeks: [PeriodFigures] = [], months: [PeriodFigures] = []
+        for snapshot in history.snapshots {
+            if weeks.last?.name != snapshot.date.isoWeekName { weeks.append(PeriodFigures(kind: .week, containing: snapshot.date, history: history)) }
+            if months.last?.name != snapshot.date.monthName { months.append(PeriodFigures(kind: .month, containing: snapshot.date, history: history)) }
+        }
+        self.weeks = weeks
+        self.months = months
+        weekIndex = Dictionary(uniqueKeysWithValues: weeks.enumerated().map { ($1.name, $0) })
+        monthIndex = Dictionary(uniqueKeysWithValues: months.enumerated().map { ($1.name, $0) })
     }
 
     /// The latest snapshot and its figures.
@@ -52,15 +64,13 @@ public struct SiteData: Sendable {
         return now - latest.snapshot.capturedAt > SiteData.staleAfterMs
     }
 
-    /// Every ISO week and calendar month with a snapshot, oldest first.
-    public func periods(_ kind: PeriodFigures.Kind) -> [PeriodFigures] {
-        var seen = Set<String>()
-        var result: [PeriodFigures] = []
-        for snapshot in history.snapshots {
-            let name = kind == .week ? snapshot.date.isoWeekName : snapshot.date.monthName
-            if seen.insert(name).inserted { result.append(PeriodFigures(kind: kind, containing: snapshot.date, history: history)) }
-        }
-        return result
+    /// Every ISO week or calendar month with a snapshot, oldest first.
+    public func periods(_ kind: PeriodFigures.Kind) -> [PeriodFigures] { kind == .week ? weeks : months }
+
+    /// The week or month that holds `day` (computed when it has no snapshot).
+    public func period(_ kind: PeriodFigures.Kind, containing day: LocalDay) -> PeriodFigures {
+        let found = kind == .week ? weekIndex[day.isoWeekName].map { weeks[$0] } : monthIndex[day.monthName].map { months[$0] }
+        return found ?? PeriodFigures(kind: kind, containing: day, history: history)
     }
 
     /// `cost` in the revenue currency, when a rate is known.
