@@ -79,11 +79,11 @@ public struct Notices {
                 snapshot.status == .complete && (kind == .week ? snapshot.date.isoWeekday == 7 : snapshot.date.adding(days: 1).components.day == 1)
             }
             guard let closing = closed, today.ordinal - closing.date.ordinal <= 8 else { continue }
-            let period = PeriodFigures(kind: kind, containing: closing.date, history: data.history)
+            let period = data.period(kind, containing: closing.date)
             let folder = kind == .week ? "weekly" : "monthly"
             let key = "\(folder):\(period.name)"
             guard !reported.contains(key) else { continue }
-            let previous = period.previous(in: data.history)
+            let previous = data.period(kind, containing: period.first.adding(days: -1))
             let revenue = configuration.revenueCurrency, cost = configuration.costCurrency
             let mrr = closing.revenue.mrr
             var text = "📊 \(title): \(kind == .week ? "week" : "month") \(period.name) (\(period.first) to \(period.last))\n"

@@ -9,6 +9,8 @@ public struct Dashboard {
     let latestReports: [String: String]
     /// The build's id (what `api/health.json` says), or the placeholder.
     let buildID: String
+    /// The charts' data and tables.
+    let charts: DashboardCharts.Rendered
 
     /// Stands for the build's id while the id (a hash of the content) is
     /// computed.
@@ -16,12 +18,11 @@ public struct Dashboard {
 
     /// The body, for the layout's `content`.
     func context() -> [String: Any] {
-        let charts = DashboardCharts(data: data)
         var context: [String: Any] = [
             "site_title": data.settings.title,
             "build_id": buildID,
-            "charts": charts.tables().map(\.context),
-            "data": String(decoding: charts.json().serialized(), as: UTF8.self),
+            "charts": charts.tables.map(\.context),
+            "data": charts.json,
             "alerts": alertRows(),
             "alerts_evaluated": data.alerts.asOf != nil,
             "links": links(),

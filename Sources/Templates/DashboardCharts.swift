@@ -4,6 +4,38 @@ import Metrics
 /// and the same figures as tables for readers without JavaScript.
 struct DashboardCharts {
     let data: SiteData
+    /// Every provider of the history, by bytes.
+    let providers: [Name]
+    /// Commands of the 30 days ending on the latest day, most used first.
+    let topCommands: [NamedCount]
+
+    /// The charts of a build's data.
+    init(data: SiteData) {
+        self.data = data
+        let snapshots = data.history.snapshots
+        providers = Array(Set(snapshots.flatMap { $0.costs.api.map(\.provider) })).sorted()
+        var counts: [Name: Int] = [:]
+        if let last = snapshots.last {
+            for s in data.history.present(endingOn: last.date, days: 30) {
+                for item in s.engagement.byCommand { counts[item.name, default: 0] += item.count }
+            }
+        }
+        topCommands = Array(counts.map { NamedCount(name: $0.key, count: $0.value) }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
+            .prefix(DashboardCharts.topCommandCount))
+    }
+
+    /// What the page shows: the embedded JSON and the tables, made once
+    /// for both renderings of the dashboard.
+    struct Rendered: Sendable {
+        let json: String
+        let tables: [Table]
+    }
+
+    /// The charts, ready for the template.
+    func rendered() -> Rendered {
+        Rendered(json: String(decoding: json().serialized(), as: UTF8.self), tables: tables())
+    }
 
     /// Rows in each chart's table: the latest days (the CSV has them all).
     static let tableDays = 30
@@ -11,7 +43,7 @@ struct DashboardCharts {
     static let topCommandCount = 10
 
     /// A chart's table, for the template.
-    struct Table {
+    struct Table: Sendable {
         let id: String
         let title: String
         let caption: String
@@ -35,21 +67,6 @@ struct DashboardCharts {
 
     /// A cost as charted: in the revenue currency when a rate is known.
     func charted(_ cost: Money) -> Money { data.inRevenueCurrency(cost) ?? cost }
-
-    /// Every provider of the history, by bytes.
-    var providers: [Name] { Array(Set(snapshots.flatMap { $0.costs.api.map(\.provider) })).sorted() }
-
-    /// Commands of the 30 days ending on the latest day, most used first.
-    var topCommands: [NamedCount] {
-        guard let last = snapshots.last else { return [] }
-        var counts: [Name: Int] = [:]
-        for s in data.history.present(endingOn: last.date, days: 30) {
-            for item in s.engagement.byCommand { counts[item.name, default: 0] += item.count }
-        }
-        let sorted = counts.map { NamedCount(name: $0.key, count: $0.value) }
-            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
-        return Array(sorted.prefix(DashboardCharts.topCommandCount))
-    }
 
     /// The JSON that `assets/dashboard.js` reads.
     func json() -> JSONValue {

@@ -22,10 +22,14 @@ public struct SiteContent: Sendable {
         var latest: [String: String] = [:]
         for job in site.jobs() { latest[job.kind] = job.name }
         let data = self.data, snapshotLatest = latest
+        let charts = Slot<DashboardCharts.Rendered>()
         let (entries, reportFiles) = try site.files(alongside: [
             { StaticAPI(data: data).files() },
             { CSVExport(data: data).files() },
-            { [self.dashboard(snapshotLatest, buildID: Dashboard.buildIDPlaceholder), self.notFound()] },
+            {
+                charts.value = DashboardCharts(data: data).rendered()
+                return [self.dashboard(snapshotLatest, charts: charts.value!, buildID: Dashboard.buildIDPlaceholder), self.notFound()]
+            },
         ])
         var files = reportFiles
         files.append(AtomFeed(title: data.settings.title, baseURL: data.baseURL, items: entries.map {
@@ -37,18 +41,18 @@ public struct SiteContent: Sendable {
         // with the real one (never a text replacement: a name could hold it).
         let buildID = SitePublisher.buildID(of: files)
         if let index = files.firstIndex(where: { $0.path == "index.html" }) {
-            files[index] = dashboard(latest, buildID: buildID)
+            files[index] = dashboard(latest, charts: charts.value!, buildID: buildID)
         }
         files.append(StaticAPI(data: data).health(buildID: buildID))
         return files
     }
 
     /// `index.html`.
-    func dashboard(_ latest: [String: String], buildID: String) -> SiteFile {
+    func dashboard(_ latest: [String: String], charts: DashboardCharts.Rendered, buildID: String) -> SiteFile {
         let description = data.latest.map { ReportSite.headline($0.snapshot, $0.figures) } ?? "No data yet."
         var context: [String: Any] = ["title": data.settings.title, "site_title": data.settings.title,
                                       "description": description, "root": "",
-                                      "content": templates.dashboardBody(Dashboard(data: data, latestReports: latest, buildID: buildID).context())]
+                                      "content": templates.dashboardBody(Dashboard(data: data, latestReports: latest, buildID: buildID, charts: charts).context())]
         if !data.baseURL.isEmpty { context["og_url"] = "\(data.baseURL)index.html" }
         return SiteFile(path: "index.html", text: templates.page(context))
     }
@@ -64,4 +68,9 @@ public struct SiteContent: Sendable {
                                       "description": "Page not found.", "root": "", "content": content]
         return SiteFile(path: "404.html", text: templates.page(context))
     }
+}
+
+/// A value made by one of the concurrent jobs and read once they are all done.
+final class Slot<Value>: @unchecked Sendable {
+    var value: Value?
 }
