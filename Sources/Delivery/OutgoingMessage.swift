@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 
 /// One notification to deliver through one channel, kept in the state's
 /// outbox until it is sent or given up.
@@ -72,17 +73,17 @@ public struct DeliveryState: Codable, Sendable, Equatable {
     /// Reads the state; an empty one when the file does not exist.
     public static func load(stateDirectory: String) throws -> DeliveryState {
         let path = "\(stateDirectory)/delivery.json"
-        guard let data = FileManager.default.contents(atPath: path) else { return DeliveryState() }
-        do { return try JSONDecoder().decode(DeliveryState.self, from: data) } catch {
+        guard let bytes = try AtomicFile.read(path) else { return DeliveryState() }
+        do { return try JSONDecoder().decode(DeliveryState.self, from: Data(bytes)) } catch {
             throw DeliveryFailure(message: "\(path): not a delivery state file (\(error)); delete it to start afresh")
         }
     }
 
     /// Replaces the stored state whole.
-    public func save(stateDirectory: String, write: ([UInt8], String) throws -> Void) throws {
+    public func save(stateDirectory: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try write(Array(try encoder.encode(self)) + [0x0A], "\(stateDirectory)/delivery.json")
+        try AtomicFile.write(Array(try encoder.encode(self)) + [0x0A], to: "\(stateDirectory)/delivery.json")
     }
 }
 

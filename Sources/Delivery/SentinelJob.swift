@@ -82,7 +82,6 @@ public struct SentinelJob {
         do { snapshot = try snapshotRun.run { _ in } } catch {
             throw Failure(kind: error.kind == .redis ? .redis : error.kind == .lock ? .lock : .io, message: "snapshot: \(error.description)")
         }
-        RedisConnection.returnFreedHeap()
         progress("[1/4] snapshot: read \(Format.grouped(snapshot.eventsRead)) events (\(Format.grouped(snapshot.rejected)) rejected), "
                  + "wrote \(snapshot.written.count) snapshot\(snapshot.written.count == 1 ? "" : "s") in \(clock.lap())")
 
@@ -114,9 +113,6 @@ public struct SentinelJob {
         // (exit 4). What is due is written to the outbox before the alert
         // book records it as notified, so a failure or a crash in between
         // repeats a notification rather than losing it.
-        let save = { (state: DeliveryState) throws in
-            try state.save(stateDirectory: self.stateDirectory) { bytes, path in try AtomicFile.write(bytes, to: path) }
-        }
         var delivery = DeliveryState()
         do {
             delivery = try DeliveryState.load(stateDirectory: stateDirectory)
@@ -130,7 +126,7 @@ public struct SentinelJob {
                 delivery.enqueue(message)
                 delivery.markReported(key)
             }
-            try save(delivery)
+            try delivery.save(stateDirectory: stateDirectory)
             try alertStore.save(book)
         } catch {
             outcome.failed.append("nothing was sent, the alerts will be notified at the next run: \(error)")
@@ -158,7 +154,7 @@ public struct SentinelJob {
                 outcome.failed.append("\(describe(message)): \(reason); dropped")
             }
             // Remembered at once: a crash later in the run sends nothing twice.
-            do { try save(delivery) } catch { outcome.failed.append("delivery state: \(error)") }
+            do { try delivery.save(stateDirectory: stateDirectory) } catch { outcome.failed.append("delivery state: \(error)") }
         }
         progress("[4/4] delivery: \(outcome.delivered) sent, \(outcome.failed.count) failed, \(delivery.pending.count) waiting in \(clock.lap())")
         progress("done in \(total.lap()): build \(outcome.buildID), "

@@ -33,9 +33,7 @@ public struct AlertBook: Sendable, Equatable {
 
     /// The book before any evaluation: every alert `not_evaluated`.
     public static func initial(thresholds: Configuration.Alerts) -> AlertBook {
-        let empty = AlertRules.evaluate(AlertInputs(now: 0, trailing: TrailingActivity(), totalUsers: 0, premiumUsers: 0),
-                                        thresholds: thresholds)
-        return AlertBook(asOf: nil, entries: empty.map {
+        AlertBook(asOf: nil, entries: AlertRules.thresholds(thresholds).map {
             Entry(reading: AlertReading(name: $0.name, state: .notEvaluated, value: .null, threshold: $0.threshold))
         })
     }

@@ -62,44 +62,45 @@ public enum AlertRules {
     public static let minimumUsers = 20
 
     /// Every alert, in the order of metrics.md.
-    public static func evaluate(_ inputs: AlertInputs, thresholds: Configuration.Alerts) -> [AlertReading] {
-        [errorRate(inputs, thresholds.errorRate), conversionRate(inputs, thresholds.conversionRate),
-         apiCost(inputs, thresholds.apiCostPerDay), noActivity(inputs, hours: thresholds.noActivityHours)]
+    public static func evaluate(_ inputs: AlertInputs, thresholds alerts: Configuration.Alerts) -> [AlertReading] {
+        let measured = [errorRate(inputs, alerts.errorRate), conversionRate(inputs, alerts.conversionRate),
+                        apiCost(inputs, alerts.apiCostPerDay), noActivity(inputs, hours: alerts.noActivityHours)]
+        return zip(thresholds(alerts), measured).map {
+            AlertReading(name: $0.name, state: $1.state, value: $1.value, threshold: $0.threshold)
+        }
+    }
+
+    /// Each alert's threshold as JSON holds it (a fraction or hours as a
+    /// number, money as a string), in the order of metrics.md.
+    public static func thresholds(_ alerts: Configuration.Alerts) -> [(name: AlertName, threshold: JSONValue)] {
+        [(.errorRateHigh, .number(alerts.errorRate.description)), (.conversionRateLow, .number(alerts.conversionRate.description)),
+         (.apiCostHigh, .text(alerts.apiCostPerDay.description)), (.noActivity, .number(Ratio.jsonText(alerts.noActivityHours)))]
     }
 
     /// errors / commands over 24 h above the threshold; at least 20 commands.
-    static func errorRate(_ inputs: AlertInputs, _ threshold: Fraction) -> AlertReading {
+    static func errorRate(_ inputs: AlertInputs, _ threshold: Fraction) -> (state: AlertState, value: JSONValue) {
         let commands = inputs.trailing.commands, errors = inputs.trailing.errors
         let value = Ratio(errors, over: commands).map { JSONValue.number($0.jsonText) } ?? .null
-        let state: AlertState = commands < minimumCommands ? .notEvaluated
-            : threshold.isExceeded(by: errors, of: commands) ? .firing : .ok
-        return AlertReading(name: .errorRateHigh, state: state, value: value, threshold: .number(threshold.description))
+        return (commands < minimumCommands ? .notEvaluated : threshold.isExceeded(by: errors, of: commands) ? .firing : .ok, value)
     }
 
     /// premium / total now below the threshold; at least 20 users.
-    static func conversionRate(_ inputs: AlertInputs, _ threshold: Fraction) -> AlertReading {
+    static func conversionRate(_ inputs: AlertInputs, _ threshold: Fraction) -> (state: AlertState, value: JSONValue) {
         let total = inputs.totalUsers, premium = inputs.premiumUsers
         let value = Ratio(premium, over: total).map { JSONValue.number($0.jsonText) } ?? .null
-        let state: AlertState = total < minimumUsers ? .notEvaluated
-            : threshold.isUndercut(by: premium, of: total) ? .firing : .ok
-        return AlertReading(name: .conversionRateLow, state: state, value: value, threshold: .number(threshold.description))
+        return (total < minimumUsers ? .notEvaluated : threshold.isUndercut(by: premium, of: total) ? .firing : .ok, value)
     }
 
     /// api costs over 24 h above the threshold, in the cost currency.
-    static func apiCost(_ inputs: AlertInputs, _ threshold: Money) -> AlertReading {
+    static func apiCost(_ inputs: AlertInputs, _ threshold: Money) -> (state: AlertState, value: JSONValue) {
         let cost = inputs.trailing.apiCost
-        return AlertReading(name: .apiCostHigh, state: cost > threshold ? .firing : .ok,
-                            value: .text(cost.description), threshold: .text(threshold.description))
+        return (cost > threshold ? .firing : .ok, .text(cost.description))
     }
 
     /// No active-user event in (now - N h, now]; fires too when none was read.
-    static func noActivity(_ inputs: AlertInputs, hours: Double) -> AlertReading {
-        let threshold = JSONValue.number(Ratio.jsonText(hours))
-        guard let last = inputs.trailing.lastActivityMs else {
-            return AlertReading(name: .noActivity, state: .firing, value: .null, threshold: threshold)
-        }
+    static func noActivity(_ inputs: AlertInputs, hours: Double) -> (state: AlertState, value: JSONValue) {
+        guard let last = inputs.trailing.lastActivityMs else { return (.firing, .null) }
         let elapsed = Double(inputs.now - last)
-        let state: AlertState = elapsed >= hours * 3_600_000 ? .firing : .ok
-        return AlertReading(name: .noActivity, state: state, value: .number(Ratio.jsonText(elapsed / 3_600_000)), threshold: threshold)
+        return (elapsed >= hours * 3_600_000 ? .firing : .ok, .number(Ratio.jsonText(elapsed / 3_600_000)))
     }
 }

@@ -55,12 +55,6 @@ public final class RedisConnection: @unchecked Sendable {
         arena.deallocate()
     }
 
-    /// Gives the heap kept by `keepHeapForLargeReplies` back to the kernel,
-    /// once the reading is over (the build's threads use heaps of their own).
-    public static func returnFreedHeap() {
-        _ = malloc_trim(0)
-    }
-
     /// Tunes glibc's allocator for reading big replies: each XRANGE batch is
     /// some 100,000 small allocations freed together, and by default glibc
     /// returns the heap's top to the kernel after every batch and faults it

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import Metrics
+@testable import Metrics
 
 /// Set for the exit handler, which cannot capture.
 nonisolated(unsafe) private var serverPid: pid_t = 0
@@ -62,18 +62,7 @@ final class RedisServer: Sendable {
     }
 
     /// A port nothing listens on right now.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    static func freePort() -> Int { PrivateRedis.freePort() }
 
     private static func watchdog(redis: pid_t) {
         let process = Process()
