@@ -72,17 +72,17 @@ public struct AlertBook: Sendable, Equatable {
     /// The stored form (and, without `last_notified`, `api/alerts.json`).
     public func json(includingNotifications: Bool) -> JSONValue {
         .object([
-            JSONMember("as_of", asOf.map { .text(Timestamp.format(ms: $0)) } ?? .null),
+            JSONMember("as_of", .instant(asOf)),
             JSONMember("alerts", .array(entries.map { entry in
                 var members = [
                     JSONMember("name", .text(entry.reading.name.rawValue)),
                     JSONMember("state", .text(entry.reading.state.rawValue)),
                     JSONMember("value", entry.reading.value),
                     JSONMember("threshold", entry.reading.threshold),
-                    JSONMember("since", entry.since.map { .text(Timestamp.format(ms: $0)) } ?? .null),
+                    JSONMember("since", .instant(entry.since)),
                 ]
                 if includingNotifications {
-                    members.append(JSONMember("last_notified", entry.lastNotified.map { .text(Timestamp.format(ms: $0)) } ?? .null))
+                    members.append(JSONMember("last_notified", .instant(entry.lastNotified)))
                 }
                 return .object(members)
             })),

@@ -3,11 +3,7 @@
 extension Snapshot {
     /// The snapshot as a JSON document.
     public var json: JSONValue {
-        func counts(_ list: [NamedCount]) -> JSONValue {
-            .object(list.sorted { $0.name < $1.name }.map { JSONMember(key: $0.name.bytes, value: .int($0.count)) })
-        }
-        func money(_ value: Money) -> JSONValue { .text(value.description) }
-        func latency(_ micros: Int64?) -> JSONValue { micros.map { .number(decimalText(micros: $0)) } ?? .null }
+        func counts(_ list: [NamedCount]) -> JSONValue { .counts(list.sorted { $0.name < $1.name }) }
         return .object([
             JSONMember("schema_version", .int(schemaVersion)),
             JSONMember("date", .text(date.description)),
@@ -15,7 +11,7 @@ extension Snapshot {
             JSONMember("status", .text(status.rawValue)),
             JSONMember("captured_at", .text(Timestamp.format(ms: capturedAt))),
             JSONMember("coverage", .object([
-                JSONMember("events_from", coverage.eventsFrom.map { .text(Timestamp.format(ms: $0)) } ?? .null),
+                JSONMember("events_from", .instant(coverage.eventsFrom)),
                 JSONMember("windows_complete", .bool(coverage.windowsComplete)),
             ])),
             JSONMember("users", .object([
@@ -29,31 +25,26 @@ extension Snapshot {
             ])),
             JSONMember("revenue", .object([
                 JSONMember("currency", .text(revenue.currency)),
-                JSONMember("mrr", money(revenue.mrr)),
+                JSONMember("mrr", .money(revenue.mrr)),
                 JSONMember("conversions", .int(revenue.conversions)),
                 JSONMember("cancellations", .int(revenue.cancellations)),
-                JSONMember("new_mrr", money(revenue.newMRR)),
-                JSONMember("churned_mrr", money(revenue.churnedMRR)),
+                JSONMember("new_mrr", .money(revenue.newMRR)),
+                JSONMember("churned_mrr", .money(revenue.churnedMRR)),
             ])),
             JSONMember("engagement", .object([
                 JSONMember("commands", .int(engagement.commands)),
                 JSONMember("errors", .int(engagement.errors)),
                 JSONMember("by_command", counts(engagement.byCommand)),
                 JSONMember("latency_ms", .object([
-                    JSONMember("p50", latency(engagement.latencyP50Micros)),
-                    JSONMember("p95", latency(engagement.latencyP95Micros)),
+                    JSONMember("p50", .latency(engagement.latencyP50Micros)),
+                    JSONMember("p95", .latency(engagement.latencyP95Micros)),
                 ])),
             ])),
             JSONMember("costs", .object([
                 JSONMember("currency", .text(costs.currency)),
-                JSONMember("api", .object(costs.api.sorted { $0.provider < $1.provider }.map {
-                    JSONMember(key: $0.provider.bytes, value: .object([
-                        JSONMember("calls", .int($0.calls)),
-                        JSONMember("cost", money($0.cost)),
-                    ]))
-                })),
-                JSONMember("api_total", money(costs.apiTotal)),
-                JSONMember("infrastructure", money(costs.infrastructure)),
+                JSONMember("api", .providers(costs.api.sorted { $0.provider < $1.provider })),
+                JSONMember("api_total", .money(costs.apiTotal)),
+                JSONMember("infrastructure", .money(costs.infrastructure)),
             ])),
             JSONMember("acquisition", .object([
                 JSONMember("by_source", counts(acquisitionBySource)),

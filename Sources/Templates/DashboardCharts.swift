@@ -75,7 +75,7 @@ struct DashboardCharts {
         }
         let providerSeries: [JSONValue] = providers.map { provider in
             .object([JSONMember("name", .string(provider.bytes)), JSONMember("values", series { s, _ in
-                JSONFigures.number(charted(s.costs.api.first { $0.provider == provider }?.cost ?? .zero))
+                JSONValue.moneyNumber(charted(s.costs.api.first { $0.provider == provider }?.cost ?? .zero))
             })])
         }
         let top = topCommands
@@ -92,16 +92,16 @@ struct DashboardCharts {
                 JSONMember("dau", series { s, _ in .int(s.users.active) }),
                 JSONMember("wau", series { s, _ in .int(s.users.active7d) }),
                 JSONMember("mau", series { s, _ in .int(s.users.active30d) }),
-                JSONMember("stickiness", series { JSONFigures.ratio($1.stickiness) }),
-                JSONMember("mrr", series { s, _ in JSONFigures.number(s.revenue.mrr) }),
-                JSONMember("new_mrr", series { s, _ in JSONFigures.number(s.revenue.newMRR) }),
-                JSONMember("churned_mrr", series { s, _ in JSONFigures.number(s.revenue.churnedMRR) }),
-                JSONMember("conversion_rate", series { JSONFigures.ratio($1.conversionRate) }),
-                JSONMember("infrastructure", series { s, _ in JSONFigures.number(charted(s.costs.infrastructure)) }),
-                JSONMember("revenue", series { s, _ in costsConverted ? JSONFigures.number(dailyRevenue(s)) : .null }),
-                JSONMember("error_rate", series { JSONFigures.ratio($1.errorRate) }),
-                JSONMember("p50", series { s, _ in JSONFigures.latency(s.engagement.latencyP50Micros) }),
-                JSONMember("p95", series { s, _ in JSONFigures.latency(s.engagement.latencyP95Micros) }),
+                JSONMember("stickiness", series { JSONValue.ratio($1.stickiness) }),
+                JSONMember("mrr", series { s, _ in JSONValue.moneyNumber(s.revenue.mrr) }),
+                JSONMember("new_mrr", series { s, _ in JSONValue.moneyNumber(s.revenue.newMRR) }),
+                JSONMember("churned_mrr", series { s, _ in JSONValue.moneyNumber(s.revenue.churnedMRR) }),
+                JSONMember("conversion_rate", series { JSONValue.ratio($1.conversionRate) }),
+                JSONMember("infrastructure", series { s, _ in JSONValue.moneyNumber(charted(s.costs.infrastructure)) }),
+                JSONMember("revenue", series { s, _ in costsConverted ? JSONValue.moneyNumber(dailyRevenue(s)) : .null }),
+                JSONMember("error_rate", series { JSONValue.ratio($1.errorRate) }),
+                JSONMember("p50", series { s, _ in JSONValue.latency(s.engagement.latencyP50Micros) }),
+                JSONMember("p95", series { s, _ in JSONValue.latency(s.engagement.latencyP95Micros) }),
             ])),
             JSONMember("providers", .array(providerSeries)),
             JSONMember("top_commands", .object([

@@ -79,22 +79,3 @@ public struct SiteData: Sendable {
         return rate == .one ? cost : cost.converted(by: rate)
     }
 }
-
-/// JSON building blocks shared by the API, the dashboard and the feed.
-enum JSONFigures {
-    static func money(_ value: Money?) -> JSONValue { value.map { .text($0.description) } ?? .null }
-    static func number(_ value: Money?) -> JSONValue { value.map { .number($0.description) } ?? .null }
-    static func ratio(_ value: Ratio?) -> JSONValue { value.map { .number($0.jsonText) } ?? .null }
-    static func count(_ value: Int?) -> JSONValue { value.map { .int($0) } ?? .null }
-    static func double(_ value: Double?) -> JSONValue { value.map { .number(Ratio.jsonText($0)) } ?? .null }
-    static func instant(_ ms: Int64?) -> JSONValue { ms.map { .text(Timestamp.format(ms: $0)) } ?? .null }
-    static func latency(_ micros: Int64?) -> JSONValue { micros.map { .number(decimalText(micros: $0)) } ?? .null }
-    static func counts(_ list: [NamedCount]) -> JSONValue {
-        .object(list.map { JSONMember(key: $0.name.bytes, value: .int($0.count)) })
-    }
-    static func providers(_ list: [ProviderCost]) -> JSONValue {
-        .object(list.map {
-            JSONMember(key: $0.provider.bytes, value: .object([JSONMember("calls", .int($0.calls)), JSONMember("cost", .text($0.cost.description))]))
-        })
-    }
-}

@@ -17,23 +17,23 @@ struct StaticAPI {
         SiteFile(path: "api/\(name).json", bytes: json.serialized())
     }
 
-    var asOf: JSONValue { JSONFigures.instant(data.latest?.snapshot.capturedAt) }
+    var asOf: JSONValue { JSONValue.instant(data.latest?.snapshot.capturedAt) }
 
     /// `as_of` and the latest day's `kpis`, exactly the keys of site.md.
     func overview() -> JSONValue {
         let s = data.latest?.snapshot, f = data.latest?.figures
         let kpis: [(String, JSONValue)] = [
-            ("total_users", JSONFigures.count(s?.users.total)), ("premium_users", JSONFigures.count(s?.users.premium)),
-            ("free_users", JSONFigures.count(s?.users.free)), ("new_users", JSONFigures.count(s?.users.new)),
-            ("dau", JSONFigures.count(s?.users.active)), ("wau", JSONFigures.count(s?.users.active7d)),
-            ("mau", JSONFigures.count(s?.users.active30d)), ("stickiness", JSONFigures.ratio(f?.stickiness)),
-            ("mrr", JSONFigures.money(s?.revenue.mrr)), ("arr", JSONFigures.money(f?.arr)),
-            ("arpu", JSONFigures.money(f?.arpu)), ("arppu", JSONFigures.money(f?.arppu)),
-            ("conversion_rate", JSONFigures.ratio(f?.conversionRate)), ("churn_rate_30d", JSONFigures.ratio(f?.churnRate30d)),
-            ("ltv", JSONFigures.money(f?.ltv)), ("commands", JSONFigures.count(s?.engagement.commands)),
-            ("error_rate", JSONFigures.ratio(f?.errorRate)), ("api_cost", JSONFigures.money(s?.costs.apiTotal)),
-            ("infrastructure_cost", JSONFigures.money(s?.costs.infrastructure)),
-            ("cost_per_active_user", JSONFigures.money(f?.costPerActiveUser)), ("net_mrr", JSONFigures.money(f?.netMRR)),
+            ("total_users", JSONValue.count(s?.users.total)), ("premium_users", JSONValue.count(s?.users.premium)),
+            ("free_users", JSONValue.count(s?.users.free)), ("new_users", JSONValue.count(s?.users.new)),
+            ("dau", JSONValue.count(s?.users.active)), ("wau", JSONValue.count(s?.users.active7d)),
+            ("mau", JSONValue.count(s?.users.active30d)), ("stickiness", JSONValue.ratio(f?.stickiness)),
+            ("mrr", JSONValue.money(s?.revenue.mrr)), ("arr", JSONValue.money(f?.arr)),
+            ("arpu", JSONValue.money(f?.arpu)), ("arppu", JSONValue.money(f?.arppu)),
+            ("conversion_rate", JSONValue.ratio(f?.conversionRate)), ("churn_rate_30d", JSONValue.ratio(f?.churnRate30d)),
+            ("ltv", JSONValue.money(f?.ltv)), ("commands", JSONValue.count(s?.engagement.commands)),
+            ("error_rate", JSONValue.ratio(f?.errorRate)), ("api_cost", JSONValue.money(s?.costs.apiTotal)),
+            ("infrastructure_cost", JSONValue.money(s?.costs.infrastructure)),
+            ("cost_per_active_user", JSONValue.money(f?.costPerActiveUser)), ("net_mrr", JSONValue.money(f?.netMRR)),
         ]
         return .object([JSONMember("as_of", asOf), JSONMember("kpis", .object(kpis.map { JSONMember($0.0, $0.1) }))])
     }
@@ -61,14 +61,14 @@ struct StaticAPI {
             [JSONMember("total", .int(s.users.total)), JSONMember("premium", .int(s.users.premium)),
              JSONMember("free", .int(s.users.free)), JSONMember("new", .int(s.users.new)),
              JSONMember("dau", .int(s.users.active)), JSONMember("wau", .int(s.users.active7d)),
-             JSONMember("mau", .int(s.users.active30d)), JSONMember("stickiness", JSONFigures.ratio(f.stickiness)),
-             JSONMember("conversion_rate", JSONFigures.ratio(f.conversionRate)),
-             JSONMember("by_source", JSONFigures.counts(s.acquisitionBySource))]
+             JSONMember("mau", .int(s.users.active30d)), JSONMember("stickiness", JSONValue.ratio(f.stickiness)),
+             JSONMember("conversion_rate", JSONValue.ratio(f.conversionRate)),
+             JSONMember("by_source", JSONValue.counts(s.acquisitionBySource))]
         }, period: { p in
             let closing = p.closing
-            return [JSONMember("total", JSONFigures.count(closing?.users.total)), JSONMember("premium", JSONFigures.count(closing?.users.premium)),
-                    JSONMember("new", .int(p.newUsers)), JSONMember("active", JSONFigures.count(p.active)),
-                    JSONMember("avg_dau", JSONFigures.double(p.averageDAU)), JSONMember("by_source", JSONFigures.counts(p.bySource))]
+            return [JSONMember("total", JSONValue.count(closing?.users.total)), JSONMember("premium", JSONValue.count(closing?.users.premium)),
+                    JSONMember("new", .int(p.newUsers)), JSONMember("active", JSONValue.count(p.active)),
+                    JSONMember("avg_dau", JSONValue.real(p.averageDAU)), JSONMember("by_source", JSONValue.counts(p.bySource))]
         })
     }
 
@@ -76,14 +76,14 @@ struct StaticAPI {
         let currency = data.latest?.snapshot.revenue.currency
         return document([JSONMember("currency", currency.map { .text($0) } ?? .null)], day: { s, f in
             [JSONMember("mrr", .text(s.revenue.mrr.description)), JSONMember("arr", .text(f.arr.description)),
-             JSONMember("arpu", JSONFigures.money(f.arpu)), JSONMember("arppu", JSONFigures.money(f.arppu)),
+             JSONMember("arpu", JSONValue.money(f.arpu)), JSONMember("arppu", JSONValue.money(f.arppu)),
              JSONMember("new_mrr", .text(s.revenue.newMRR.description)), JSONMember("churned_mrr", .text(s.revenue.churnedMRR.description)),
              JSONMember("conversions", .int(s.revenue.conversions)), JSONMember("cancellations", .int(s.revenue.cancellations)),
-             JSONMember("conversion_rate", JSONFigures.ratio(f.conversionRate)),
-             JSONMember("churn_rate_30d", JSONFigures.ratio(f.churnRate30d)), JSONMember("ltv", JSONFigures.money(f.ltv)),
-             JSONMember("net_mrr", JSONFigures.money(f.netMRR))]
+             JSONMember("conversion_rate", JSONValue.ratio(f.conversionRate)),
+             JSONMember("churn_rate_30d", JSONValue.ratio(f.churnRate30d)), JSONMember("ltv", JSONValue.money(f.ltv)),
+             JSONMember("net_mrr", JSONValue.money(f.netMRR))]
         }, period: { p in
-            [JSONMember("mrr", JSONFigures.money(p.closing?.revenue.mrr)), JSONMember("new_mrr", .text(p.newMRR.description)),
+            [JSONMember("mrr", JSONValue.money(p.closing?.revenue.mrr)), JSONMember("new_mrr", .text(p.newMRR.description)),
              JSONMember("churned_mrr", .text(p.churnedMRR.description)), JSONMember("conversions", .int(p.conversions)),
              JSONMember("cancellations", .int(p.cancellations))]
         })
@@ -92,13 +92,13 @@ struct StaticAPI {
     func engagement() -> JSONValue {
         document([], day: { s, f in
             [JSONMember("commands", .int(s.engagement.commands)), JSONMember("errors", .int(s.engagement.errors)),
-             JSONMember("error_rate", JSONFigures.ratio(f.errorRate)),
-             JSONMember("latency_ms", .object([JSONMember("p50", JSONFigures.latency(s.engagement.latencyP50Micros)),
-                                               JSONMember("p95", JSONFigures.latency(s.engagement.latencyP95Micros))])),
-             JSONMember("by_command", JSONFigures.counts(s.engagement.byCommand))]
+             JSONMember("error_rate", JSONValue.ratio(f.errorRate)),
+             JSONMember("latency_ms", .object([JSONMember("p50", JSONValue.latency(s.engagement.latencyP50Micros)),
+                                               JSONMember("p95", JSONValue.latency(s.engagement.latencyP95Micros))])),
+             JSONMember("by_command", JSONValue.counts(s.engagement.byCommand))]
         }, period: { p in
             [JSONMember("commands", .int(p.commands)), JSONMember("errors", .int(p.errors)),
-             JSONMember("error_rate", JSONFigures.ratio(p.errorRate)), JSONMember("by_command", JSONFigures.counts(p.byCommand))]
+             JSONMember("error_rate", JSONValue.ratio(p.errorRate)), JSONMember("by_command", JSONValue.counts(p.byCommand))]
         })
     }
 
@@ -107,11 +107,11 @@ struct StaticAPI {
         return document([JSONMember("currency", latest.map { .text($0.costs.currency) } ?? .null),
                          JSONMember("revenue_currency", latest.map { .text($0.revenue.currency) } ?? .null),
                          JSONMember("exchange_rate", data.settings.costRate.map { .text($0.description) } ?? .null)], day: { s, f in
-            [JSONMember("api", JSONFigures.providers(s.costs.api)), JSONMember("api_total", .text(s.costs.apiTotal.description)),
+            [JSONMember("api", JSONValue.providers(s.costs.api)), JSONMember("api_total", .text(s.costs.apiTotal.description)),
              JSONMember("infrastructure", .text(s.costs.infrastructure.description)), JSONMember("total", .text(f.totalCost.description)),
-             JSONMember("cost_per_active_user", JSONFigures.money(f.costPerActiveUser)), JSONMember("net_mrr", JSONFigures.money(f.netMRR))]
+             JSONMember("cost_per_active_user", JSONValue.money(f.costPerActiveUser)), JSONMember("net_mrr", JSONValue.money(f.netMRR))]
         }, period: { p in
-            [JSONMember("api", JSONFigures.providers(p.api)), JSONMember("api_total", .text(p.apiCost.description)),
+            [JSONMember("api", JSONValue.providers(p.api)), JSONMember("api_total", .text(p.apiCost.description)),
              JSONMember("infrastructure", .text(p.infrastructure.description)), JSONMember("total", .text(p.totalCost.description))]
         })
     }
@@ -128,13 +128,13 @@ struct StaticAPI {
         let rejected = reasons.map { NamedCount(name: $0.key, count: $0.value) }.sorted { $0.name < $1.name }
         let snapshot: JSONValue = latest.map { s in
             .object([JSONMember("date", .text(s.date.description)), JSONMember("status", .text(s.status.rawValue)),
-                     JSONMember("captured_at", JSONFigures.instant(s.capturedAt)),
-                     JSONMember("coverage", .object([JSONMember("events_from", JSONFigures.instant(s.coverage.eventsFrom)),
+                     JSONMember("captured_at", JSONValue.instant(s.capturedAt)),
+                     JSONMember("coverage", .object([JSONMember("events_from", JSONValue.instant(s.coverage.eventsFrom)),
                                                      JSONMember("windows_complete", .bool(s.coverage.windowsComplete))]))])
         } ?? .null
         let json = JSONValue.object([
             JSONMember("build_id", .text(buildID)),
-            JSONMember("built_at", JSONFigures.instant(data.now)),
+            JSONMember("built_at", JSONValue.instant(data.now)),
             JSONMember("data_as_of", asOf),
             JSONMember("stale", .bool(data.isStale)),
             JSONMember("timezone", .text(data.settings.calendar.timeZoneName)),
@@ -142,9 +142,9 @@ struct StaticAPI {
             JSONMember("snapshots", .int(data.history.snapshots.count)),
             JSONMember("first_day", data.history.snapshots.first.map { .text($0.date.description) } ?? .null),
             JSONMember("data_quality", .object([JSONMember("events_read", .int(events)),
-                                                JSONMember("rejected", JSONFigures.counts(rejected)),
+                                                JSONMember("rejected", JSONValue.counts(rejected)),
                                                 JSONMember("rejected_total", .int(rejected.reduce(0) { $0 + $1.count }))])),
-            JSONMember("alerts_evaluated_at", JSONFigures.instant(data.alerts.asOf)),
+            JSONMember("alerts_evaluated_at", JSONValue.instant(data.alerts.asOf)),
             JSONMember("version", .text(SentinelVersion.current)),
         ])
         return file("health", json)
