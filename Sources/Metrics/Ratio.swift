@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An exact fraction of two counts (a conversion rate, a churn rate):
 /// never rounded, so figures computed from it use its exact value.
 public struct Ratio: Sendable, Hashable, CustomStringConvertible {
@@ -26,13 +30,23 @@ public struct Ratio: Sendable, Hashable, CustomStringConvertible {
     public static func jsonText(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
         if value == 0 { return "0" }
-        var text = String(format: "%.10g", value)
-        if text.contains("e") {
-            text = String(format: "%.12f", value)
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
+        let text = printed(value, "%.10g")
+        guard text.contains("e") else { return text }
+        var fixed = Substring(printed(value, "%.12f"))
+        while fixed.hasSuffix("0") { fixed.removeLast() }
+        if fixed.hasSuffix(".") { fixed.removeLast() }
+        return String(fixed)
+    }
+
+    /// C's printf of one double: the C locale is the process's (nothing
+    /// calls setlocale), so the decimal point is always `.`. Foundation's
+    /// String(format:) gives the same text at many times the cost, which
+    /// the API's thousands of figures notice.
+    private static func printed(_ value: Double, _ format: StaticString) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { buffer in
+            let count = withVaList([value]) { vsnprintf(buffer.baseAddress, 512, UnsafeRawPointer(format.utf8Start).assumingMemoryBound(to: CChar.self), $0) }
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(min(max(count, 0), 511))), as: UTF8.self)
         }
-        return text
     }
 }
 

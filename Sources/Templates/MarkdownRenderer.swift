@@ -38,9 +38,13 @@ public struct MarkdownRenderer: Sendable {
 
     /// Renders a Markdown document to an HTML fragment.
     public func html(from markdown: String) throws(Failure) -> String {
+        // Everything cmark-gfm allocates for the document comes from this
+        // thread's arena and is given back at once at the end, instead of
+        // node by node: the parser, the tree and the HTML are not freed
+        // one by one.
+        defer { sentinel_cmark_arena_reset() }
         let options = CMARK_OPT_DEFAULT
-        guard let parser = cmark_parser_new(options) else { throw Failure(description: "cmark-gfm: no parser") }
-        defer { cmark_parser_free(parser) }
+        guard let parser = cmark_parser_new_with_mem(options, sentinel_cmark_arena_mem()) else { throw Failure(description: "cmark-gfm: no parser") }
         for name in MarkdownRenderer.extensions {
             guard let extensionPointer = cmark_find_syntax_extension(name) else {
                 throw Failure(description: "cmark-gfm: the \(name) extension is missing (install libcmark-gfm-extensions-dev)")
@@ -56,11 +60,9 @@ public struct MarkdownRenderer: Sendable {
         guard let document = MarkdownRenderer.finishing.locked({ cmark_parser_finish(parser) }) else {
             throw Failure(description: "cmark-gfm: parsing failed")
         }
-        defer { cmark_node_free(document) }
-        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
+        guard let rendered = cmark_render_html_with_mem(document, options, cmark_parser_get_syntax_extensions(parser), sentinel_cmark_arena_mem()) else {
             throw Failure(description: "cmark-gfm: rendering failed")
         }
-        defer { free(rendered) }
         return String(cString: rendered)
     }
 }

@@ -69,7 +69,12 @@ import Testing
         #expect(Ratio(104, over: 1000)!.jsonText == "0.104")
         #expect(Ratio(0, over: 5)!.jsonText == "0")
         #expect(Ratio(1, over: 0) == nil)
-        #expect(Ratio(1, over: 3_000_000)!.jsonText == "3.333333333e-07" || Ratio(1, over: 3_000_000)!.jsonText == "0.000000333333")
+        #expect(Ratio(1, over: 3_000_000)!.jsonText == "0.000000333333")
+        #expect(Ratio(-7, over: 8)!.jsonText == "-0.875")
+        #expect(Ratio.jsonText(12345678901.5) == "12345678901.5")
+        #expect(Ratio.jsonText(-0.0) == "0" && Ratio.jsonText(.nan) == "null" && Ratio.jsonText(.infinity) == "null")
+        // Beyond %.10g's range the fixed form is whole: no truncated digits.
+        #expect(Ratio.jsonText(1e300).count == 301 && Ratio.jsonText(1e300).hasPrefix("1000000000000000052504760255204420248704"))
     }
 
     @Test func weeksAndMonths() {
