@@ -169,12 +169,14 @@ public struct SnapshotRun: Sendable {
 public enum Format {
     /// `1,234,567`.
     public static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (index, char) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(char)
+        if value > -1000 && value < 1000 { return String(value) }
+        let digits = Array(String(value.magnitude).utf8)
+        var out: [UInt8] = value < 0 ? [UInt8(ascii: "-")] : []
+        out.reserveCapacity(digits.count + digits.count / 3 + 1)
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(UInt8(ascii: ",")) }
+            out.append(digit)
         }
-        return (value < 0 ? "-" : "") + out
+        return String(decoding: out, as: UTF8.self)
     }
 }

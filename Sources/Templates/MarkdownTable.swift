@@ -1,32 +1,57 @@
 /// A GFM table, built row by row; cells are Markdown already.
 struct MarkdownTable {
-    private var lines: [String]
+    private(set) var markdown = ""
     private let columns: Int
 
     /// A table with a header row; `numeric` columns are right-aligned.
     init(_ header: [String], numeric: Set<Int> = []) {
         columns = header.count
-        lines = ["| " + header.joined(separator: " | ") + " |",
-                 "| " + (0..<header.count).map { numeric.contains($0) ? "---:" : "---" }.joined(separator: " | ") + " |"]
+        markdown.reserveCapacity(1024)
+        markdown += "|"
+        for cell in header {
+            markdown += " "
+            markdown += cell
+            markdown += " |"
+        }
+        markdown += "\n|"
+        for index in 0..<columns { markdown += numeric.contains(index) ? " ---: |" : " --- |" }
+        markdown += "\n"
     }
 
     mutating func row(_ cells: [String]) {
         precondition(cells.count == columns)
-        lines.append("| " + cells.map { $0.isEmpty ? " " : $0 }.joined(separator: " | ") + " |")
+        markdown += "|"
+        for cell in cells {
+            markdown += " "
+            markdown += cell.isEmpty ? " " : cell
+            markdown += " |"
+        }
+        markdown += "\n"
     }
-
-    var markdown: String { lines.joined(separator: "\n") + "\n" }
 }
 
 /// A Markdown document, section by section.
 struct MarkdownDocument {
-    private(set) var text = ""
+    private(set) var text: String = {
+        var text = ""
+        text.reserveCapacity(4096)
+        return text
+    }()
 
     mutating func heading(_ level: Int, _ title: String) {
-        text += String(repeating: "#", count: level) + " " + title + "\n\n"
+        for _ in 0..<level { text += "#" }
+        text += " "
+        text += title
+        text += "\n\n"
     }
 
-    mutating func paragraph(_ line: String) { text += line + "\n\n" }
+    mutating func paragraph(_ line: String) {
+        text += line
+        text += "\n\n"
+    }
 
-    mutating func table(_ table: MarkdownTable) { text += table.markdown + "\n" }
+    mutating func table(_ table: MarkdownTable) {
+        text += table.markdown
+        text += "\n"
+    }
 }

@@ -5,15 +5,17 @@
 public enum MarkdownText {
     /// The text, shown as typed once rendered.
     public static func literal(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 8)
-        for scalar in text.unicodeScalars {
-            if scalar.isASCII, punctuation.contains(UInt8(scalar.value)) {
-                out.append("\\")
-            }
-            out.unicodeScalars.append(scalar)
+        let utf8 = text.utf8
+        guard utf8.contains(where: { isPunctuation($0) }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 8)
+        for byte in utf8 {
+            // Bytes of multi-byte characters are never ASCII, so this is
+            // per character as well.
+            if isPunctuation(byte) { out.append(UInt8(ascii: "\\")) }
+            out.append(byte)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Untrusted text as a code span: shown exactly as typed, even text
@@ -22,15 +24,23 @@ public enum MarkdownText {
     /// of backticks inside; `|` is escaped for table cells.
     public static func code(_ text: String) -> String {
         var longest = 0, run = 0
-        var body = ""
-        for scalar in text.unicodeScalars {
-            if scalar == "`" { run += 1; longest = max(longest, run) } else { run = 0 }
-            if scalar == "|" { body.append("\\") }
-            body.unicodeScalars.append(scalar)
+        var body: [UInt8] = []
+        body.reserveCapacity(text.utf8.count + 8)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "`") { run += 1; longest = max(longest, run) } else { run = 0 }
+            if byte == UInt8(ascii: "|") { body.append(UInt8(ascii: "\\")) }
+            body.append(byte)
         }
-        let fence = String(repeating: "`", count: longest + 1)
-        return fence + " " + body + " " + fence
+        var out = String(repeating: "`", count: longest + 1)
+        let fence = out
+        out += " "
+        out += String(decoding: body, as: UTF8.self)
+        out += " "
+        out += fence
+        return out
     }
 
-    private static let punctuation = Set(Array("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".utf8))
+    private static func isPunctuation(_ byte: UInt8) -> Bool {
+        (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte) || (0x7B...0x7E).contains(byte)
+    }
 }
