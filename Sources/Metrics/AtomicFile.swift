@@ -116,16 +116,32 @@ public enum AtomicFile {
             throw Failure(path: path, reason: errorText())
         }
         defer { close(fd) }
+        // Read straight into an array of the file's size (one more byte
+        // shows a file that grew meanwhile), not through a zeroed chunk: a
+        // build reads a thousand snapshots.
+        var info = stat()
+        var capacity = fstat(fd, &info) == 0 && info.st_size > 0 ? Int(info.st_size) + 1 : 4096
         var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(path: path, reason: errorText())
+            var failure: Int32 = 0
+            let previous = result
+            result = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                _ = buffer.initialize(fromContentsOf: previous)
+                count = previous.count
+                while count < capacity {
+                    let n = Glibc.read(fd, buffer.baseAddress! + count, capacity - count)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        return
+                    }
+                    if n == 0 { break }
+                    count += n
+                }
             }
-            if n == 0 { return result }
-            result.append(contentsOf: chunk[0..<n])
+            if failure != 0 { throw Failure(path: path, reason: String(cString: strerror(failure))) }
+            if result.count < capacity { return result }
+            capacity *= 2
         }
     }
 

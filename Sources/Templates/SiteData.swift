@@ -1,3 +1,4 @@
+import Dispatch
 import Metrics
 
 /// What every part of the site reads: the snapshots, each day's derived
@@ -30,14 +31,36 @@ public struct SiteData: Sendable {
         self.thresholds = thresholds
         self.now = now
         self.baseURL = baseURL.isEmpty || baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
-        figures = history.snapshots.map { DerivedFigures(of: $0, in: history, costRate: settings.costRate) }
-        var weeks: [PeriodFigures] = [], months: [PeriodFigures] = []
+        // Days, weeks and months are independent of each other: they are
+        // computed on every core.
+        var weekStarts: [LocalDay] = [], monthStarts: [LocalDay] = []
         for snapshot in history.snapshots {
-            if weeks.last?.name != snapshot.date.isoWeekName { weeks.append(PeriodFigures(kind: .week, containing: snapshot.date, history: history)) }
-            if months.last?.name != snapshot.date.monthName { months.append(PeriodFigures(kind: .month, containing: snapshot.date, history: history)) }
+            if weekStarts.last?.isoWeekName != snapshot.date.isoWeekName { weekStarts.append(snapshot.date) }
+            if monthStarts.last?.monthName != snapshot.date.monthName { monthStarts.append(snapshot.date) }
         }
-        self.weeks = weeks
-        self.months = months
+        let weekFirst = weekStarts, monthFirst = monthStarts
+        let costRate = settings.costRate, days = history.snapshots.count, periodCount = weekStarts.count + monthStarts.count
+        var periods: [PeriodFigures] = []
+        figures = Array(unsafeUninitializedCapacity: days) { figures, figuresCount in
+            periods = Array(unsafeUninitializedCapacity: periodCount) { periods, periodsCount in
+                let sharedFigures = SendableBuffer(figures), sharedPeriods = SendableBuffer(periods)
+                DispatchQueue.concurrentPerform(iterations: days + periodCount) { index in
+                    if index < days {
+                        (sharedFigures.buffer.baseAddress! + index).initialize(to: DerivedFigures(of: history.snapshots[index], in: history, costRate: costRate))
+                    } else if index - days < weekFirst.count {
+                        (sharedPeriods.buffer.baseAddress! + index - days).initialize(
+                            to: PeriodFigures(kind: .week, containing: weekFirst[index - days], history: history))
+                    } else {
+                        (sharedPeriods.buffer.baseAddress! + index - days).initialize(
+                            to: PeriodFigures(kind: .month, containing: monthFirst[index - days - weekFirst.count], history: history))
+                    }
+                }
+                periodsCount = periodCount
+            }
+            figuresCount = days
+        }
+        weeks = Array(periods[..<weekStarts.count])
+        months = Array(periods[weekStarts.count...])
         weekIndex = Dictionary(uniqueKeysWithValues: weeks.enumerated().map { ($1.name, $0) })
         monthIndex = Dictionary(uniqueKeysWithValues: months.enumerated().map { ($1.name, $0) })
     }
