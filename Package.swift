@@ -50,7 +50,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
-        .testTarget(name: "TemplatesTests", dependencies: ["Templates"]),
+        .testTarget(name: "TemplatesTests", dependencies: ["Templates", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Metrics", "Templates", "Delivery", "sentinel-gen"], exclude: ["Fixtures"]),
     ],

@@ -6,6 +6,7 @@ public struct TemplateSet: Sendable {
     /// The folder they were read from.
     public let directory: String
     let layout: MustacheTemplate
+    let layoutPlans: LayoutPlans
     let archive: MustacheTemplate
     let dashboard: MustacheTemplate
     /// Files under `assets/`, by relative path.
@@ -41,18 +42,20 @@ public struct TemplateSet: Sendable {
     public init(directory: String) throws(Failure) {
         self.directory = directory
         _ = HTMLEscaping.registered
-        func template(_ name: String) throws(Failure) -> MustacheTemplate {
+        func template(_ name: String) throws(Failure) -> (MustacheTemplate, String) {
             let path = "\(directory)/\(name)"
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                 throw Failure(path: path, reason: "cannot read the template")
             }
-            do { return try MustacheTemplate(string: text) } catch {
+            do { return (try MustacheTemplate(string: text), text) } catch {
                 throw Failure(path: path, reason: "not a valid Mustache template: \(error)")
             }
         }
-        layout = try template("layout.mustache")
-        archive = try template("archive.mustache")
-        dashboard = try template("dashboard.mustache")
+        let (layout, layoutSource) = try template("layout.mustache")
+        self.layout = layout
+        layoutPlans = LayoutPlans(template: layout, source: layoutSource)
+        archive = try template("archive.mustache").0
+        dashboard = try template("dashboard.mustache").0
         var assets: [(String, [UInt8])] = []
         let root = "\(directory)/assets"
         if let names = FileManager.default.enumerator(atPath: root)?.compactMap({ $0 as? String }).sorted() {
@@ -79,7 +82,7 @@ public struct TemplateSet: Sendable {
     public static let chartJS = "/usr/share/javascript/chart.js/chart.min.js"
 
     /// A whole page from the layout.
-    func page(_ context: [String: Any]) -> String { layout.render(context) }
+    func page(_ context: [String: Any]) -> String { layoutPlans.render(context) }
 
     /// The dashboard's body.
     func dashboardBody(_ context: [String: Any]) -> String { dashboard.render(context) }
