@@ -151,7 +151,7 @@ import Testing
             let process = Process()
             process.executableURL = CLI.binary
             process.arguments = ["build", "--config", directory + "/sentinel.toml", "--state", directory + "/state",
-                                 "--output", directory + "/site", "--templates", Self.templates, "-q"]
+                                 "--output", directory + "/site", "--templates", Self.templates, "-q", "--now", "2026-10-27T09:00:00Z"]
             process.standardError = FileHandle.nullDevice
             try process.run()
             usleep(useconds_t(delay))
