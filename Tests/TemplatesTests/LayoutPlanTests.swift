@@ -77,6 +77,20 @@ import Testing
         try Self.expectSameAsMustache(Self.pragma + "<p>{{title}}</p>{{% CONTENT_TYPE: TEXT}}{{description}}", planned: false)
     }
 
+    /// A quote followed by a combining mark is one Character, which
+    /// swift-mustache's own HTML escaping leaves as it is; the templates'
+    /// escaping works on bytes, so the quote cannot end an attribute.
+    @Test func quotesWithCombiningMarksAreEscaped() throws {
+        #expect(HTMLEscaping().escapeText("x\"\u{301} onmouseover=alert(1) '\u{301}<\u{338}&\u{301}")
+                    == "x&quot;\u{301} onmouseover=alert(1) &#39;\u{301}&lt;\u{338}&amp;\u{301}")
+        let layout = Self.pragma + #"<meta content="{{title}}">"#
+        let template = try MustacheTemplate(string: layout)
+        let plans = LayoutPlans(template: template, source: layout)
+        for _ in 0..<2 {
+            #expect(plans.render(["title": "a\"\u{301} b"]) == "<meta content=\"a&quot;\u{301} b\">")
+        }
+    }
+
     @Test func contextsWithOtherValuesRenderNormally() throws {
         let layout = Self.pragma + "{{#items}}<li>{{.}}</li>{{/items}}{{title}}{{count}}"
         let template = try MustacheTemplate(string: layout)
