@@ -49,8 +49,12 @@ final class LayoutPlans: @unchecked Sendable {
     /// escaped exactly as the template escapes it.
     init(template: MustacheTemplate, source: String) {
         self.template = template
+        // Partials, blocks and parents indent what follows a newline, which
+        // a text may end with and a marker never does; a delimiter change
+        // could hide them: such layouts are rendered normally.
         enabled = source.hasPrefix("{{% CONTENT_TYPE: \(HTMLEscaping.name)}}")
             && source.components(separatedBy: "CONTENT_TYPE").count == 2
+            && !["{{>", "{{<", "{{$", "{{="].contains(where: { source.contains($0) })
             && !source.contains("\u{2}") && !source.contains("\u{3}")
     }
 
@@ -61,7 +65,7 @@ final class LayoutPlans: @unchecked Sendable {
     func render(_ context: [String: Any]) -> String {
         guard enabled else { return template.render(context) }
         var shape = "", values: [String] = []
-        guard LayoutPlans.flatten(context, prefix: "", shape: &shape, values: &values) else { return template.render(context) }
+        guard LayoutPlans.flatten(context, shape: &shape, values: &values) else { return template.render(context) }
         let known: Plan?? = lock.locked { plans[shape] }
         switch known {
         case .some(.some(let plan)):
@@ -71,7 +75,7 @@ final class LayoutPlans: @unchecked Sendable {
         case .none:
             let page = template.render(context)
             var plan = makePlan(context)
-            if let made = plan, made.fill(values) != page { plan = nil }
+            if let made = plan, !made.fill(values).utf8.elementsEqual(page.utf8) { plan = nil }
             lock.locked { plans[shape] = plan }
             return page
         }
@@ -79,18 +83,24 @@ final class LayoutPlans: @unchecked Sendable {
 
     /// The shape of a context and its non-empty texts in shape order;
     /// false for a value that is not text, a boolean or a dictionary of them.
-    static func flatten(_ context: [String: Any], prefix: String, shape: inout String, values: inout [String]) -> Bool {
+    /// Keys are written with their length, and dictionaries in braces, so
+    /// that no two shapes read the same.
+    static func flatten(_ context: [String: Any], shape: inout String, values: inout [String]) -> Bool {
         for key in context.keys.sorted() {
-            let path = prefix + key
+            shape += "\(key.utf8.count):\(key)"
             switch context[key]! {
             case let text as String:
-                if text.isEmpty { shape += "\(path)=;" } else { shape += "\(path);"; values.append(text) }
+                if text.isEmpty { shape += "e" } else { shape += "s"; values.append(text) }
             case let flag as Bool:
-                shape += "\(path)=\(flag);"
+                shape += flag ? "t" : "f"
             case let nested as [String: String]:
-                guard flatten(nested, prefix: path + ".", shape: &shape, values: &values) else { return false }
+                shape += "{"
+                guard flatten(nested, shape: &shape, values: &values) else { return false }
+                shape += "}"
             case let nested as [String: Any]:
-                guard flatten(nested, prefix: path + ".", shape: &shape, values: &values) else { return false }
+                shape += "{"
+                guard flatten(nested, shape: &shape, values: &values) else { return false }
+                shape += "}"
             default:
                 return false
             }
