@@ -74,12 +74,14 @@ struct ReportSite: Sendable {
     /// Markdown, HTML, page) is made on any core.
     /// `extras` (the API, the CSV files, the dashboard) are made on the
     /// same cores at the same time, first, since they are the longest.
-    func files(alongside extras: [@Sendable () -> [SiteFile]] = []) throws(MarkdownRenderer.Failure) -> (entries: [Entry], files: [SiteFile]) {
+    /// `ready` gets each report's files as soon as they are made.
+    func files(alongside extras: [@Sendable () -> [SiteFile]] = [],
+               ready: (@Sendable ([SiteFile]) -> Void)? = nil) throws(MarkdownRenderer.Failure) -> (entries: [Entry], files: [SiteFile]) {
         let jobs = jobs()
         let renderer = MarkdownRenderer()
         var names: [String: [String]] = [:]
         for job in jobs { names[job.kind, default: []].append(job.name) }
-        let slots = UnsafeMutableBufferPointer<(Entry, SiteFile?)?>.allocate(capacity: jobs.count)
+        let slots = UnsafeMutableBufferPointer<(Entry, [SiteFile]?)?>.allocate(capacity: jobs.count)
         slots.initialize(repeating: nil)
         defer { slots.deinitialize(); slots.deallocate() }
         let extraSlots = UnsafeMutableBufferPointer<[SiteFile]>.allocate(capacity: extras.count)
@@ -93,20 +95,29 @@ struct ReportSite: Sendable {
                 return
             }
             let entry = self.entry(jobs[index - extras.count])
-            let page = (try? renderer.html(from: entry.markdown)).map { self.page(entry, content: $0, siblings: siblings[entry.kind]!) }
-            shared.buffer[index - extras.count] = (entry, page)
+            let made = (try? renderer.html(from: entry.markdown)).map {
+                [ReportSite.markdownFile(entry), self.page(entry, content: $0, siblings: siblings[entry.kind]!)]
+            }
+            if let made, let ready { ready(made) }
+            shared.buffer[index - extras.count] = (entry, made)
         }
         var entries: [Entry] = []
         var files: [SiteFile] = extraSlots.flatMap { $0 }
         for slot in slots {
-            let (entry, page) = slot!
-            guard let page else { throw MarkdownRenderer.Failure(description: "cmark-gfm failed on \(entry.kind)/\(entry.name)") }
+            let (entry, made) = slot!
+            guard let made else { throw MarkdownRenderer.Failure(description: "cmark-gfm failed on \(entry.kind)/\(entry.name)") }
             entries.append(entry)
-            files.append(SiteFile(path: "reports/\(entry.kind)/\(entry.name).md", text: entry.markdown))
-            files.append(page)
+            files.append(contentsOf: made)
         }
-        files.append(archive(entries))
+        let archive = archive(entries)
+        ready?([archive])
+        files.append(archive)
         return (entries, files)
+    }
+
+    /// The Markdown of a report, published beside its page.
+    static func markdownFile(_ entry: Entry) -> SiteFile {
+        SiteFile(path: "reports/\(entry.kind)/\(entry.name).md", text: entry.markdown)
     }
 
     /// The page of a report, with links to its neighbours and parent.

@@ -56,15 +56,21 @@ public struct SiteBuild {
         }
         let data = SiteData(history: history, settings: ReportSettings(configuration: configuration), alerts: alerts,
                             thresholds: configuration.alerts, now: now, baseURL: configuration.site.baseURL)
+        // The release is written while the site is rendered.
+        let release: StagedRelease
+        do { release = try StagedRelease(SitePublisher(output: output)) } catch {
+            throw Failure(step: "publish", path: error.path, message: error.description)
+        }
         let files: [SiteFile]
-        do { files = try SiteContent(data: data, templates: templates).files() } catch {
+        do { files = try SiteContent(data: data, templates: templates).files(ready: release.add) } catch {
+            release.abandon()
             throw Failure(step: "render", path: nil, message: error.description)
         }
         let reports = files.filter { $0.path.hasSuffix(".md") }.count
         progress("[2/3] rendered \(Format.grouped(reports)) reports, the dashboard, the API and the CSV files (\(Format.grouped(files.count)) files) in \(clock.lap())")
 
         let outcome: SitePublisher.Outcome
-        do { outcome = try SitePublisher(output: output).publish(files) } catch {
+        do { outcome = try release.publish(files) } catch {
             throw Failure(step: "publish", path: error.path, message: error.description)
         }
         if outcome.unchanged {

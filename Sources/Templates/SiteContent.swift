@@ -17,25 +17,30 @@ public struct SiteContent: Sendable {
 
     /// Renders every file. `health.json` and the dashboard carry the build's
     /// id, a hash of every other file, so it changes only with the content.
-    public func files() throws(MarkdownRenderer.Failure) -> [SiteFile] {
+    /// `ready`, if given, gets files as soon as their content is final
+    /// (all but the dashboard and `health.json`), to write them meanwhile.
+    public func files(ready: (@Sendable ([SiteFile]) -> Void)? = nil) throws(MarkdownRenderer.Failure) -> [SiteFile] {
         let site = ReportSite(data: data, templates: templates)
         var latest: [String: String] = [:]
         for job in site.jobs() { latest[job.kind] = job.name }
         let data = self.data, snapshotLatest = latest
         let charts = Slot<DashboardCharts.Rendered>()
         let (entries, reportFiles) = try site.files(alongside: [
-            { StaticAPI(data: data).files() },
-            { CSVExport(data: data).files() },
+            { let files = StaticAPI(data: data).files(); ready?(files); return files },
+            { let files = CSVExport(data: data).files(); ready?(files); return files },
             {
                 charts.value = DashboardCharts(data: data).rendered()
-                return [self.dashboard(snapshotLatest, charts: charts.value!, buildID: Dashboard.buildIDPlaceholder), self.notFound()]
+                let notFound = self.notFound()
+                ready?([notFound])
+                return [self.dashboard(snapshotLatest, charts: charts.value!, buildID: Dashboard.buildIDPlaceholder), notFound]
             },
-        ])
+        ], ready: ready)
         var files = reportFiles
         files.append(AtomFeed(title: data.settings.title, baseURL: data.baseURL, items: entries.map {
             AtomFeed.Item(kind: $0.kind, name: $0.name, title: $0.title, summary: $0.description, updated: $0.updated)
         }).file())
         files.append(contentsOf: templates.assets.map { SiteFile(path: $0.path, bytes: $0.bytes) })
+        ready?(Array(files[reportFiles.count...]))
 
         // The dashboard is hashed with a placeholder id, then made again
         // with the real one (never a text replacement: a name could hold it).
