@@ -93,8 +93,14 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// Escapes `"`, `\` and control characters; `<`, `>` and `&` too, so the
     /// text can be embedded in an HTML `<script>` element.
     static func writeString(_ bytes: [UInt8], to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
+        // Most keys and texts need no escape: copied at once.
+        if !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 }) {
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        let hex: StaticString = "0123456789abcdef"
         for byte in bytes {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
@@ -106,8 +112,8 @@ public indirect enum JSONValue: Sendable, Equatable {
             case 0x0C: out.append(contentsOf: "\\f".utf8)
             case 0..<0x20, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
                 out.append(contentsOf: "\\u00".utf8)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 15)])
+                out.append(hex.utf8Start[Int(byte >> 4)])
+                out.append(hex.utf8Start[Int(byte & 15)])
             default: out.append(byte)
             }
         }
