@@ -68,9 +68,14 @@ struct CSVExport {
     func file(_ name: String, header: [String], rows: [[Cell]]) -> SiteFile {
         var out = ""
         out.reserveCapacity(64 * (rows.count + 1))
-        out += header.joined(separator: ",") + "\r\n"
+        out += header.joined(separator: ",")
+        out += "\r\n"
         for row in rows {
-            out += row.map(CSVExport.encode).joined(separator: ",") + "\r\n"
+            for (index, cell) in row.enumerated() {
+                if index > 0 { out += "," }
+                CSVExport.append(cell, to: &out)
+            }
+            out += "\r\n"
         }
         return SiteFile(path: "data/\(name).csv", text: out)
     }
@@ -79,19 +84,31 @@ struct CSVExport {
     /// `-`, `@`, tab, CR) gets a leading `'`, as OWASP advises; a cell with
     /// a comma, a quote or a line break is quoted, quotes doubled.
     static func encode(_ cell: Cell) -> String {
-        var text: String
+        var out = ""
+        append(cell, to: &out)
+        return out
+    }
+
+    /// `encode`, appended to a file's text.
+    static func append(_ cell: Cell, to out: inout String) {
+        let text: String, formula: Bool
         switch cell {
-        case .empty: return ""
-        case .number(let value): text = value
+        case .empty: return
+        case .number(let value): text = value; formula = false
         case .text(let value):
             text = value
-            if let first = value.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first) {
-                text = "'" + value
+            switch value.utf8.first {
+            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: formula = true
+            default: formula = false
             }
         }
-        if text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
+            if formula { out += "'" }
+            out += text
+            return
         }
-        return text
+        out += formula ? "\"'" : "\""
+        out += text.replacingOccurrences(of: "\"", with: "\"\"")
+        out += "\""
     }
 }
