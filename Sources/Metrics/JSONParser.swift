@@ -148,7 +148,15 @@ public struct JSONParser {
 
     private mutating func string() throws(Failure) -> [UInt8] {
         index += 1
-        var out: [UInt8] = []
+        // Most strings hold no escape: one copy of their bytes.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            defer { index = end + 1 }
+            return Array(bytes[index..<end])
+        }
+        var out = Array(bytes[index..<end])
+        index = end
         while true {
             guard index < bytes.count else { throw failure("unterminated string") }
             let byte = bytes[index]
