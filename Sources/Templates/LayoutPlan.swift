@@ -93,11 +93,7 @@ final class LayoutPlans: @unchecked Sendable {
                 if text.isEmpty { shape += "e" } else { shape += "s"; values.append(text) }
             case let flag as Bool:
                 shape += flag ? "t" : "f"
-            case let nested as [String: String]:
-                shape += "{"
-                guard flatten(nested, shape: &shape, values: &values) else { return false }
-                shape += "}"
-            case let nested as [String: Any]:
+            case let nested as [String: Any]:  // [String: String] too
                 shape += "{"
                 guard flatten(nested, shape: &shape, values: &values) else { return false }
                 shape += "}"
@@ -116,8 +112,6 @@ final class LayoutPlans: @unchecked Sendable {
             case let text as String where !text.isEmpty:
                 result[key] = marker(next, variant: variant)
                 next += 1
-            case let nested as [String: String]:
-                result[key] = marked(nested, variant: variant, next: &next)
             case let nested as [String: Any]:
                 result[key] = marked(nested, variant: variant, next: &next)
             case let other:

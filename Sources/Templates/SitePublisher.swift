@@ -2,7 +2,8 @@ import Foundation
 import Glibc
 import Metrics
 
-/// Publishes a site atomically: the files go into a new release folder
+/// Where and how a site is published (`StagedRelease` writes one): the
+/// files go into a new release folder
 /// beside `--output` (`OUTPUT.releases/<build-id>/`), unchanged files are
 /// hard links to the previous release (same inode, same mtime, so `rsync`
 /// and `aws s3 sync` upload only what changed), and `--output`, a symlink,
@@ -63,11 +64,6 @@ public struct SitePublisher {
         mix(&a, c)
         mix(&a, d)
         return String(a, radix: 16).leftPadded(to: 16)
-    }
-
-    /// Publishes `files`, the whole site.
-    public func publish(_ files: [SiteFile]) throws(AtomicFile.Failure) -> Outcome {
-        try StagedRelease(self).publish(files)
     }
 
     /// True when the file at `path` holds exactly `bytes` (its size is
