@@ -120,6 +120,14 @@ static inline int sentinel_get_reply_into(redisContext *c, sentinel_arena *a) {
     c->reader->fn = &sentinel_arena_functions;
     c->reader->privdata = a;
     int status = redisGetReply(c, &reply);
+    if (status != REDIS_OK && c->reader->reply != NULL) {
+        /* A reply cut short (the server gone, a timeout) leaves its root in
+         * the reader, and redisFree would hand it to freeReplyObject: it is
+         * the arena, not a redisReply. The context is dead after any error,
+         * so the half-read reply is dropped with its task stack. */
+        c->reader->reply = NULL;
+        c->reader->ridx = -1;
+    }
     c->reader->fn = saved_fn;
     c->reader->privdata = saved_privdata;
     return status;

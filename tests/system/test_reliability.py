@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 from datetime import datetime, timedelta, timezone
@@ -99,6 +100,64 @@ class Redis:
         self.process.kill()
         self.process.wait()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class CuttingProxy:
+    """A TCP relay in front of a real redis-server that passes everything the
+    client sends but only the first `budget` bytes of what the server answers,
+    then closes both sides (a connection lost at an exact byte of a reply) or,
+    with `stall`, keeps them open and silent until stopped (a server that
+    stops answering in the middle of a reply)."""
+
+    def __init__(self, server_port: int, budget: int, stall: bool = False) -> None:
+        self.server_port = server_port
+        self.budget = budget
+        self.stall = stall
+        self.stopped = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        try:
+            client, _ = self.listener.accept()
+        except OSError:
+            return
+        server = socket.create_connection(("127.0.0.1", self.server_port))
+        upstream = threading.Thread(target=self._pass_requests, args=(client, server), daemon=True)
+        upstream.start()
+        left = self.budget
+        try:
+            while left > 0:
+                data = server.recv(min(65536, left))
+                if not data:
+                    break
+                client.sendall(data)
+                left -= len(data)
+        except OSError:
+            pass
+        if self.stall:
+            self.stopped.wait(60)
+        for end in (client, server):
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            end.close()
+
+    @staticmethod
+    def _pass_requests(client: socket.socket, server: socket.socket) -> None:
+        try:
+            while data := client.recv(65536):
+                server.sendall(data)
+        except OSError:
+            pass
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.listener.close()
+        self.thread.join(timeout=10)
 
 
 def command(config: str, redis_url: str, work: str, now: datetime, *extra: str) -> "list[str]":
@@ -324,6 +383,36 @@ class RedisFaultTests(Scratch):
         redis.process.kill()
         stdout, stderr = process.communicate(timeout=60)
         self.assertRedisFailure(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr), work)
+
+    def test_a_connection_lost_at_any_byte_of_a_reply(self):
+        # Cuts before the first answer, inside the handshake's answers, inside
+        # a bulk string and between the elements of the large stream and hash
+        # replies: each is the same clean failure, never a crash.
+        redis = Redis()
+        self.addCleanup(redis.stop)
+        load(redis.port, big_dataset())
+        for budget in (0, 1, 4, 5, 12, 40, 200, 4_096, 65_537, 1_000_003, 6_000_011, 13_500_007):
+            with self.subTest(budget=budget):
+                proxy = CuttingProxy(redis.port, budget)
+                work = self.scratch()
+                result = run(write_config(work), f"redis://127.0.0.1:{proxy.port}/0", work, T1)
+                proxy.stop()
+                self.assertRedisFailure(result, work)
+
+    def test_a_server_that_stops_answering_in_the_middle_of_a_reply(self):
+        redis = Redis()
+        self.addCleanup(redis.stop)
+        load(redis.port, big_dataset())
+        for budget in (0, 40, 65_537, 6_000_011):
+            with self.subTest(budget=budget):
+                proxy = CuttingProxy(redis.port, budget, stall=True)
+                work = self.scratch()
+                started = time.monotonic()
+                result = run(write_config(work), f"redis://127.0.0.1:{proxy.port}/0", work, T1, "--redis-timeout", "1")
+                elapsed = time.monotonic() - started
+                proxy.stop()
+                self.assertRedisFailure(result, work)
+                self.assertLess(elapsed, 5, "the run waited for the server instead of timing out")
 
     def test_a_stream_trimmed_between_two_batches(self):
         redis = Redis()
