@@ -169,6 +169,12 @@ def run(config: str, redis_url: str, work: str, now: datetime, *extra: str) -> s
     return subprocess.run(command(config, redis_url, work, now, *extra), capture_output=True, text=True, timeout=120)
 
 
+def start(work: str, port: int) -> subprocess.Popen:
+    """`run` against the server on `port`, in the background, output captured."""
+    return subprocess.Popen(command(write_config(work), f"redis://127.0.0.1:{port}/0", work, T1),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def files(root: Path) -> "dict[str, bytes]":
     """Relative path -> bytes of every file under `root` (a symlink to a folder is followed)."""
     root = root.resolve()
@@ -310,6 +316,13 @@ class CrashSafetyTests(Scratch):
 
 
 class RedisFaultTests(Scratch):
+    def loaded_redis(self) -> Redis:
+        """A redis-server holding big_dataset(): replies large enough to be cut."""
+        redis = Redis()
+        self.addCleanup(redis.stop)
+        load(redis.port, big_dataset())
+        return redis
+
     def assertRedisFailure(self, result, work, status=3):  # noqa: N802 - unittest's style
         self.assertEqual(result.returncode, status, result.stderr)
         lines = result.stderr.splitlines()
@@ -373,12 +386,9 @@ class RedisFaultTests(Scratch):
         self.assertLess(elapsed, 2.5, "the run waited for the server instead of timing out")
 
     def test_a_server_killed_in_the_middle_of_a_read(self):
-        redis = Redis()
-        self.addCleanup(redis.stop)
-        load(redis.port, big_dataset())
+        redis = self.loaded_redis()
         work = self.scratch()
-        process = subprocess.Popen(command(write_config(work), f"redis://127.0.0.1:{redis.port}/0", work, T1),
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = start(work, redis.port)
         time.sleep(0.15)
         redis.process.kill()
         stdout, stderr = process.communicate(timeout=60)
@@ -388,9 +398,7 @@ class RedisFaultTests(Scratch):
         # Cuts before the first answer, inside the handshake's answers, inside
         # a bulk string and between the elements of the large stream and hash
         # replies: each is the same clean failure, never a crash.
-        redis = Redis()
-        self.addCleanup(redis.stop)
-        load(redis.port, big_dataset())
+        redis = self.loaded_redis()
         for budget in (0, 1, 4, 5, 12, 40, 200, 4_096, 65_537, 1_000_003, 6_000_011, 13_500_007):
             with self.subTest(budget=budget):
                 proxy = CuttingProxy(redis.port, budget)
@@ -400,9 +408,7 @@ class RedisFaultTests(Scratch):
                 self.assertRedisFailure(result, work)
 
     def test_a_server_that_stops_answering_in_the_middle_of_a_reply(self):
-        redis = Redis()
-        self.addCleanup(redis.stop)
-        load(redis.port, big_dataset())
+        redis = self.loaded_redis()
         for budget in (0, 40, 65_537, 6_000_011):
             with self.subTest(budget=budget):
                 proxy = CuttingProxy(redis.port, budget, stall=True)
@@ -415,12 +421,9 @@ class RedisFaultTests(Scratch):
                 self.assertLess(elapsed, 5, "the run waited for the server instead of timing out")
 
     def test_a_stream_trimmed_between_two_batches(self):
-        redis = Redis()
-        self.addCleanup(redis.stop)
-        load(redis.port, big_dataset())
+        redis = self.loaded_redis()
         work = self.scratch()
-        process = subprocess.Popen(command(write_config(work), f"redis://127.0.0.1:{redis.port}/0", work, T1),
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = start(work, redis.port)
         # Once the run reads the stream batch by batch, trim it as a bot's
         # XADD MINID would, beyond what the run has read.
         deadline = time.monotonic() + 20
