@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -38,7 +39,7 @@ let package = Package(
             name: "Templates",
             dependencies: ["Metrics", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")]
         ),
-        .target(name: "Delivery", dependencies: ["Metrics", "Templates"]),
+        .target(name: "Delivery", dependencies: ["Metrics", "Templates", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "sentinel-gen",
             dependencies: [

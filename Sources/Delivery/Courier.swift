@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -19,6 +20,10 @@ public struct Courier: Sendable {
     public var telegramToken: String?
     /// The mail command (`[email] sendmail`).
     public var sendmail: String
+    /// The configured webhook URLs by the digest the outbox keeps of them.
+    public var webhooks: [String: String] = [:]
+    /// Variables the mail command does not inherit: Sentinel's secrets.
+    public var secretVariables: Set<String> = ["SENTINEL_REDIS_URL", "SENTINEL_REDIS_PASSWORD", "SENTINEL_TELEGRAM_TOKEN"]
 
     /// A courier.
     public init(timeout: Double = 10, attempts: Int = 3, backoff: Double = 1, telegramAPI: String,
@@ -31,6 +36,14 @@ public struct Courier: Sendable {
         self.sendmail = sendmail
     }
 
+    /// A courier for a configuration: its webhooks, and its secrets' variables kept from the mail command.
+    public init(configuration: Configuration, timeout: Double = 10, telegramToken: String?) {
+        self.init(timeout: timeout, telegramAPI: configuration.telegram.apiURL, telegramToken: telegramToken,
+                  sendmail: configuration.email.sendmail)
+        for url in configuration.alerts.webhooks { webhooks[OutgoingMessage.webhookTarget(url)] = url }
+        secretVariables.formUnion([configuration.redis.passwordEnv, configuration.telegram.tokenEnv])
+    }
+
     /// How one delivery ended.
     public enum Result: Sendable, Equatable {
         case sent
@@ -38,26 +51,51 @@ public struct Courier: Sendable {
         case failed(String)
         /// Will never work as it is (a 4xx, no token): dropped at once.
         case rejected(String)
+        /// Not tried, or asked to wait past the step's end: kept for the
+        /// next run, which does not count as one of its tries.
+        case deferred(String)
+        /// Asked to wait this many seconds first (Telegram's retry_after).
+        case waitFor(Int)
     }
 
-    /// Delivers one message, trying again with backoff on a transient failure.
-    public func deliver(_ message: OutgoingMessage) async -> Result {
+    /// Delivers one message, trying again with backoff on a transient
+    /// failure, and never past `deadline` (the delivery step's end).
+    public func deliver(_ message: OutgoingMessage, before deadline: Date = .distantFuture) async -> Result {
         var wait = backoff
-        var last = Result.failed("not tried")
+        var last = Result.deferred("not tried: the delivery step ran out of time")
         for attempt in 1...max(1, attempts) {
-            last = await once(message)
-            guard case .failed = last, attempt < attempts else { return last }
-            try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
-            wait *= 2
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0.05 else { return last }
+            last = await once(message, timeout: min(timeout, left))
+            switch last {
+            case .waitFor(let seconds):
+                // Telegram's retry_after: waited for when the step has time
+                // for the wait and one more try, else the next run sends it.
+                guard Double(seconds) + min(timeout, 1) < deadline.timeIntervalSinceNow, attempt < attempts else {
+                    return .deferred("Telegram asked to wait \(seconds) s; left for the next run")
+                }
+                try? await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000)
+                continue
+            case .failed:
+                guard attempt < attempts, wait < deadline.timeIntervalSinceNow else { return last }
+                try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                wait *= 2
+            default:
+                return last
+            }
         }
+        if case .waitFor(let seconds) = last { return .deferred("Telegram asked to wait \(seconds) s; left for the next run") }
         return last
     }
 
-    func once(_ message: OutgoingMessage) async -> Result {
+    func once(_ message: OutgoingMessage, timeout: Double) async -> Result {
         switch message.channel {
         case .webhook:
-            guard let url = URL(string: message.target) else { return .rejected("not a URL") }
-            return await post(url, body: Data(message.body.utf8))
+            guard let address = webhooks[message.target] ?? (message.target.hasPrefix("http") ? message.target : nil) else {
+                return .rejected("this webhook is no longer configured")
+            }
+            guard let url = URL(string: address) else { return .rejected("not a URL") }
+            return Courier.verdict(await HTTPPost(url: url, body: Array(message.body.utf8), timeout: timeout).send(), timeout: timeout)
         case .telegram:
             guard let token = telegramToken, !token.isEmpty else { return .rejected("no bot token in the environment") }
             let base = telegramAPI.hasSuffix("/") ? String(telegramAPI.dropLast()) : telegramAPI
@@ -66,90 +104,58 @@ public struct Courier: Sendable {
             guard let body = try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]) else {
                 return .rejected("cannot encode the message")
             }
-            return await post(url, body: body)
+            let answer = await HTTPPost(url: url, body: [UInt8](body), timeout: timeout, bodyLimit: Courier.answerLimit).send()
+            if case .success(let reply) = answer, reply.status == 429, let seconds = Courier.retryAfter(reply.body) {
+                return .waitFor(seconds)
+            }
+            return Courier.verdict(answer, timeout: timeout)
         case .email:
-            return await mail(message.body)
+            return mail(message.body, timeout: timeout)
         }
     }
 
-    /// A JSON POST; 2xx is sent, 408/429/5xx and network errors may pass later,
-    /// another status never will.
-    func post(_ url: URL, body: Data) async -> Result {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
-        request.setValue("sentinel-gen", forHTTPHeaderField: "User-Agent")
-        request.httpBody = body
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
-        do {
-            let (_, response) = try await session.data(for: request)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+    /// Bytes of an answer read at most: Telegram's error fits in far fewer.
+    static let answerLimit = 4096
+
+    /// 2xx is sent; 3xx (never followed), 408, 429, 5xx and network errors
+    /// may pass later; another status never will.
+    static func verdict(_ answer: Swift.Result<HTTPPost.Answer, HTTPPost.Failure>, timeout: Double) -> Result {
+        switch answer {
+        case .success(let reply):
+            let status = reply.status
             if (200..<300).contains(status) { return .sent }
+            if (300..<400).contains(status) { return .failed("HTTP \(status) (a redirect, not followed: check the URL)") }
             if status == 408 || status == 429 || status >= 500 { return .failed("HTTP \(status)") }
             return .rejected("HTTP \(status)")
-        } catch let error as URLError {
-            return .failed(error.code == .timedOut ? "timed out after \(Courier.seconds(timeout))" : "network error \(error.code.rawValue)")
-        } catch {
-            return .failed("network error")
+        case .failure(.timedOut): return .failed("timed out after \(seconds(timeout))")
+        case .failure(.network(let reason)): return .failed(reason)
         }
     }
 
-    /// Pipes a MIME message into the sendmail command (run by /bin/sh; with
-    /// `exec`, so a timeout's kill reaches the command itself).
-    func mail(_ message: String) async -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "exec " + sendmail]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        do { try process.run() } catch { return .rejected("cannot start the mail command") }
-        let deadline = Date().addingTimeInterval(timeout)
-        // Input and output go through other threads: a command that reads
-        // nothing, or says a lot, must neither block nor kill the run (SIGPIPE
-        // is ignored by the command line; a broken pipe is a failed write).
-        let writer = input.fileHandleForWriting, reader = output.fileHandleForReading
-        let bytes = Data(message.utf8)
-        DispatchQueue.global().async {
-            try? writer.write(contentsOf: bytes)
-            try? writer.close()
+    /// `parameters.retry_after` of a Bot API error.
+    static func retryAfter(_ body: [UInt8]) -> Int? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+              let parameters = object["parameters"] as? [String: Any], let value = parameters["retry_after"] as? Int,
+              value >= 0 else { return nil }
+        return value
+    }
+
+    /// Pipes a MIME message into the sendmail command, in an environment
+    /// without Sentinel's secrets.
+    func mail(_ message: String, timeout: Double) -> Result {
+        let environment = ProcessInfo.processInfo.environment.filter { !secretVariables.contains($0.key) }
+            .map { "\($0.key)=\($0.value)" }.sorted()
+        let child = ChildProcess(command: sendmail, environment: environment, timeout: timeout)
+        switch child.run(input: Array(message.utf8)) {
+        case .exited(0, _): return .sent
+        case .exited(let status, let output):
+            return .failed("the mail command exited with \(status)\(output.isEmpty ? "" : ": \(output.prefix(200))")")
+        case .timedOut: return .failed("the mail command timed out after \(Courier.seconds(timeout))")
+        case .notStarted(let reason): return .rejected("cannot start the mail command: \(reason)")
         }
-        let said = OutputBox()
-        let drained = DispatchGroup()
-        drained.enter()
-        DispatchQueue.global().async {
-            said.set(reader.readDataToEndOfFile())
-            drained.leave()
-        }
-        while process.isRunning {
-            if Date() > deadline {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                return .failed("the mail command timed out after \(Courier.seconds(timeout))")
-            }
-            try? await Task.sleep(nanoseconds: 20_000_000)
-        }
-        _ = drained.wait(timeout: .now() + 1)
-        let first = String(decoding: said.get().prefix(200), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
-        return process.terminationStatus == 0 ? .sent
-            : .failed("the mail command exited with \(process.terminationStatus)\(first.isEmpty ? "" : ": \(first)")")
     }
 
     static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+        value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
     }
-}
-
-/// What the mail command printed, filled by the thread that reads it.
-final class OutputBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-
-    func set(_ value: Data) { lock.withLock { data = value } }
-    func get() -> Data { lock.withLock { data } }
 }

@@ -47,7 +47,7 @@ public struct Notices {
             let body = String(decoding: json.serialized(), as: UTF8.self)
             for (index, url) in configuration.alerts.webhooks.enumerated() {
                 messages.append(OutgoingMessage(id: "\(key):webhook:\(index):\(MailMessage.hex(url))", channel: .webhook,
-                                                target: url, body: body, summary: summary))
+                                                target: OutgoingMessage.webhookTarget(url), body: body, summary: summary))
             }
             if telegramOn {
                 let label = Dashboard.alertLabels[reading.name] ?? reading.name.rawValue

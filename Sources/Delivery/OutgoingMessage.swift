@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Metrics
 
@@ -13,7 +14,8 @@ public struct OutgoingMessage: Codable, Sendable, Equatable {
     public var id: String
     /// Channel.
     public var channel: Channel
-    /// Webhook URL, Telegram chat id, or the mail's recipients (comma-separated).
+    /// The webhook's digest (`webhookTarget`: never its URL, which holds
+    /// credentials), Telegram chat id, or the mail's recipients (comma-separated).
     public var target: String
     /// JSON text (webhook), message text (Telegram) or a whole MIME message (email).
     public var body: String
@@ -21,6 +23,12 @@ public struct OutgoingMessage: Codable, Sendable, Equatable {
     public var summary: String
     /// Runs that tried to deliver it.
     public var runs = 0
+
+    /// What the outbox keeps of a webhook URL: `sha256:<hex>`, resolved
+    /// against the configured webhooks when the message is sent.
+    public static func webhookTarget(_ url: String) -> String {
+        "sha256:" + SHA256.hash(data: Data(url.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
 
     /// A message.
     public init(id: String, channel: Channel, target: String, body: String, summary: String) {
@@ -74,7 +82,14 @@ public struct DeliveryState: Codable, Sendable, Equatable {
     public static func load(stateDirectory: String) throws -> DeliveryState {
         let path = "\(stateDirectory)/delivery.json"
         guard let bytes = try AtomicFile.read(path) else { return DeliveryState() }
-        do { return try JSONDecoder().decode(DeliveryState.self, from: Data(bytes)) } catch {
+        do {
+            var state = try JSONDecoder().decode(DeliveryState.self, from: Data(bytes))
+            // An outbox of an earlier version kept webhook URLs whole.
+            for index in state.pending.indices where state.pending[index].channel == .webhook && state.pending[index].target.contains("://") {
+                state.pending[index].target = OutgoingMessage.webhookTarget(state.pending[index].target)
+            }
+            return state
+        } catch {
             throw DeliveryFailure(message: "\(path): not a delivery state file (\(error)); delete it to start afresh")
         }
     }
@@ -83,7 +98,7 @@ public struct DeliveryState: Codable, Sendable, Equatable {
     public func save(stateDirectory: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(Array(try encoder.encode(self)) + [0x0A], to: "\(stateDirectory)/delivery.json")
+        try AtomicFile.write(Array(try encoder.encode(self)) + [0x0A], to: "\(stateDirectory)/delivery.json", mode: 0o600)
     }
 }
 
@@ -93,3 +108,4 @@ public struct DeliveryFailure: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
 }
+

@@ -10,7 +10,7 @@ public struct SentinelJob {
     /// Why the job stopped.
     public struct Failure: Error, CustomStringConvertible {
         /// Which kind of failure: decides the exit status.
-        public enum Kind: Sendable { case redis, lock, io, build }
+        public enum Kind: Sendable { case redis, lock, io, build, usage }
         /// The kind.
         public let kind: Kind
         /// One line.
@@ -61,6 +61,9 @@ public struct SentinelJob {
 
     /// Runs every step; `progress` gets one line per step and a summary.
     public func run(progress: (String) -> Void) async throws(Failure) -> Outcome {
+        // The output is checked before the state folder is even created:
+        // a state inside a user's folder must not touch it.
+        do { try PublishTarget.check(output: output, state: stateDirectory) } catch { throw Failure(error) }
         let lock: RunLock
         do {
             try AtomicFile.makeDirectory(stateDirectory)
@@ -72,6 +75,8 @@ public struct SentinelJob {
             throw Failure(kind: .io, message: "lock: \(error)")
         }
         defer { withExtendedLifetime(lock) {} }
+        let target: PublishTarget
+        do { target = try PublishTarget(output: output, state: stateDirectory) } catch { throw Failure(error) }
         var total = StepClock(), clock = StepClock()
         var outcome = Outcome()
 
@@ -80,7 +85,14 @@ public struct SentinelJob {
         snapshotRun.readTimeout = readTimeout
         let snapshot: SnapshotRun.Outcome
         do { snapshot = try snapshotRun.run { _ in } } catch {
-            throw Failure(kind: error.kind == .redis ? .redis : error.kind == .lock ? .lock : .io, message: "snapshot: \(error.description)")
+            let kind: Failure.Kind
+            switch error.kind {
+            case .redis: kind = .redis
+            case .lock: kind = .lock
+            case .io: kind = .io
+            case .usage: kind = .usage
+            }
+            throw Failure(kind: kind, message: "snapshot: \(error.description)")
         }
         progress("[1/4] snapshot: read \(Format.grouped(snapshot.eventsRead)) events (\(Format.grouped(snapshot.rejected)) rejected), "
                  + "wrote \(snapshot.written.count) snapshot\(snapshot.written.count == 1 ? "" : "s") in \(clock.lap())")
@@ -104,7 +116,7 @@ public struct SentinelJob {
                               templatesDirectory: templatesDirectory, now: now)
         build.alerts = book
         let built: (outcome: SitePublisher.Outcome, data: SiteData)
-        do { built = try build.run { _ in } } catch { throw Failure(kind: .build, message: "build: \(error.description)") }
+        do { built = try build.run(into: target) { _ in } } catch { throw Failure(kind: .build, message: "build: \(error.description)") }
         outcome.buildID = built.outcome.buildID
         progress("[3/4] build: " + (built.outcome.unchanged ? "\(output) unchanged" :
                     "published \(output) (\(built.outcome.written) files written, \(built.outcome.linked) unchanged)") + " in \(clock.lap())")
@@ -133,11 +145,18 @@ public struct SentinelJob {
             progress("[4/4] delivery: nothing sent in \(clock.lap())")
             return outcome
         }
+        // One deadline for the whole step: a slow server delays the others,
+        // it cannot hold the run (and its lock) past the next cron.
+        let deadline = Date().addingTimeInterval(courier.timeout * SentinelJob.deliveryStepTimeouts)
         for message in delivery.pending {
             var attempt = message
             attempt.runs += 1
-            let result = await courier.deliver(attempt)
+            let result = await courier.deliver(attempt, before: deadline)
             switch result {
+            case .deferred(let reason):
+                outcome.failed.append("\(describe(message)): \(reason); will try again at the next run")
+            case .waitFor(let seconds):
+                outcome.failed.append("\(describe(message)): asked to wait \(seconds) s; will try again at the next run")
             case .sent:
                 delivery.markSent(message.id)
                 outcome.delivered += 1
@@ -164,13 +183,29 @@ public struct SentinelJob {
         return outcome
     }
 
+    /// The delivery step's deadline, in delivery timeouts (2 minutes by
+    /// default): room for a few messages' three tries each, well inside a
+    /// 15-minute cron.
+    public static let deliveryStepTimeouts = 12.0
+
     /// A message for the log: its channel, its destination's host, never a
     /// token or a webhook's path (which often holds a secret).
     func describe(_ message: OutgoingMessage) -> String {
         switch message.channel {
-        case .webhook: return "\(message.summary) to webhook \(URL(string: message.target)?.host ?? "?")"
+        case .webhook: return "\(message.summary) to webhook \(courier.webhooks[message.target].flatMap { URL(string: $0)?.host } ?? "?")"
         case .telegram: return "\(message.summary) to Telegram"
         case .email: return "\(message.summary)"
+        }
+    }
+}
+
+extension SentinelJob.Failure {
+    /// A refused, busy or failing `--output`.
+    init(_ failure: PublishTarget.Failure) {
+        switch failure {
+        case .refused(let message): self.init(kind: .usage, message: message)
+        case .held(let message): self.init(kind: .lock, message: message)
+        case .io(let error): self.init(kind: .io, message: "output: \(error)")
         }
     }
 }

@@ -24,10 +24,14 @@ public enum AtomicFile {
 
     /// Replaces `path` with `bytes`; `syncFile: false` leaves flushing to
     /// the caller (who then syncs the whole file system once).
-    public static func write(_ bytes: [UInt8], to path: String, syncDirectory: Bool = true, syncFile: Bool = true) throws(Failure) {
-        let (directory, name) = split(path)
-        let temporary = "\(directory)/\(temporaryPrefix)\(getpid())-\(name)"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// `mode` 0o600 keeps a file to its owner (the outbox).
+    public static func write(_ bytes: [UInt8], to path: String, syncDirectory: Bool = true, syncFile: Bool = true,
+                             mode: mode_t = 0o644) throws(Failure) {
+        let directory = split(path).0
+        let temporary = temporaryPath(for: path)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        // An existing file keeps its mode through O_CREAT: set it.
+        if fd >= 0 { fchmod(fd, mode) }
         guard fd >= 0 else { throw Failure(path: temporary, reason: errorText()) }
         do { try writeAll(bytes, to: fd, path: temporary) } catch {
             close(fd)
@@ -93,9 +97,29 @@ public enum AtomicFile {
         }
     }
 
-    /// Removes temporary files an interrupted run left in a directory.
+    /// The temporary file that replaces `path`: `.tmp-<pid>-<name>`.
+    public static func temporaryPath(for path: String) -> String {
+        let (directory, name) = split(path)
+        return "\(directory)/\(temporaryPrefix)\(getpid())-\(name)"
+    }
+
+    /// The name a temporary file of ours stands for: `name` in
+    /// `.tmp-<pid>-<name>`, nil for any other name.
+    public static func leftoverTarget(_ name: String) -> String? {
+        guard name.hasPrefix(temporaryPrefix) else { return nil }
+        let rest = name.utf8.dropFirst(temporaryPrefix.utf8.count)
+        let digits = rest.prefix(while: { $0 >= 48 && $0 <= 57 })
+        guard !digits.isEmpty, rest.dropFirst(digits.count).first == UInt8(ascii: "-") else { return nil }
+        let target = String(decoding: rest.dropFirst(digits.count + 1), as: UTF8.self)
+        return target.isEmpty ? nil : target
+    }
+
+    /// Removes the regular temporary files an interrupted run left in a
+    /// directory: `.tmp-<pid>-<name>` where `ours(name)` says the file
+    /// replaces one of Sentinel's. Anything else, a user's `.tmp-notes`
+    /// included, stays.
     @discardableResult
-    public static func removeLeftovers(in directory: String) -> Int {
+    public static func removeLeftovers(in directory: String, of ours: (String) -> Bool) -> Int {
         guard let dir = opendir(directory) else { return 0 }
         defer { closedir(dir) }
         var removed = 0
@@ -103,7 +127,10 @@ public enum AtomicFile {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            if name.hasPrefix(temporaryPrefix), unlink("\(directory)/\(name)") == 0 { removed += 1 }
+            guard let target = leftoverTarget(name), ours(target) else { continue }
+            var info = stat()
+            let path = "\(directory)/\(name)"
+            if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, unlink(path) == 0 { removed += 1 }
         }
         return removed
     }

@@ -22,8 +22,13 @@ public final class RunLock {
     }
 
     /// Takes the lock `state/.lock` without waiting.
-    public init(stateDirectory: String) throws(Failure) {
-        path = stateDirectory + "/.lock"
+    public convenience init(stateDirectory: String) throws(Failure) {
+        try self.init(path: stateDirectory + "/.lock")
+    }
+
+    /// Takes the lock of the file at `path` (created if missing) without waiting.
+    public init(path: String) throws(Failure) {
+        self.path = path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(AtomicFile.Failure(path: path, reason: AtomicFile.errorText())) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {

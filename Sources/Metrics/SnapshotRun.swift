@@ -7,7 +7,7 @@ public struct SnapshotRun: Sendable {
     /// A failure, tagged with the step and the path it concerns.
     public struct Failure: Error, CustomStringConvertible {
         /// What kind of failure, for the exit status.
-        public enum Kind: Sendable { case redis, io, lock }
+        public enum Kind: Sendable { case redis, io, lock, usage }
         /// The step's name.
         public let step: String
         /// The file or server concerned.
@@ -54,6 +54,10 @@ public struct SnapshotRun: Sendable {
     /// False when the caller already holds the state's lock (`run`).
     public var takesLock = true
 
+    /// Days a run computes at most (site.md): a stream reaching further
+    /// back, or a clock far ahead, is a usage error, not gigabytes of days.
+    public static let maximumDays = 3_700
+
     /// A run.
     public init(configuration: Configuration, endpoint: RedisEndpoint, stateDirectory: String, now: Int64) {
         self.configuration = configuration
@@ -70,6 +74,7 @@ public struct SnapshotRun: Sendable {
             try AtomicFile.makeDirectory(stateDirectory)
             lock = takesLock ? try RunLock(stateDirectory: stateDirectory) : nil
             try store.prepare()
+            AtomicFile.removeLeftovers(in: stateDirectory) { ["alerts.json", "delivery.json"].contains($0) }
         } catch let error as RunLock.Failure {
             if case .held(let path) = error { throw Failure(step: "lock", path: path, message: error.description, kind: .lock) }
             throw Failure(step: "lock", path: stateDirectory, message: error.description, kind: .io)
@@ -99,6 +104,17 @@ public struct SnapshotRun: Sendable {
         progress("[1/4] read \(Format.grouped(state.users)) users and \(Format.grouped(state.subscriptions)) subscriptions from \(endpoint) in \(clock.lap())")
 
         let oldest = state.firstID.flatMap { id in id.withUnsafeBytes { StreamAggregator.milliseconds(of: $0) } }
+        if let oldest {
+            let calendar = configuration.dayCalendar
+            let first = calendar.day(containing: min(oldest, now)), today = calendar.day(containing: now)
+            let days = today.ordinal - first.ordinal + 1
+            guard days <= SnapshotRun.maximumDays else {
+                throw Failure(step: "read state", path: endpoint.location,
+                              message: "the stream's oldest entry is on \(first), \(Format.grouped(days)) days before \(today); "
+                                  + "a run computes at most \(Format.grouped(SnapshotRun.maximumDays)) days (check --now and the entries' IDs); nothing was written",
+                              kind: .usage)
+            }
+        }
         var aggregator = StreamAggregator(now: now, oldestEntryMs: oldest, calendar: configuration.dayCalendar, validator: validator)
         var entries = 0
         if let lastID = state.lastID {

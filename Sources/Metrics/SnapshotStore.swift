@@ -24,7 +24,9 @@ public struct SnapshotStore: Sendable {
     /// Creates the folder and removes an interrupted run's temporary files.
     public func prepare() throws(AtomicFile.Failure) {
         try AtomicFile.makeDirectory(directory)
-        AtomicFile.removeLeftovers(in: directory)
+        AtomicFile.removeLeftovers(in: directory) { name in
+            name.hasSuffix(".json") && LocalDay(String(name.dropLast(5))) != nil
+        }
     }
 
     /// What the day's file is. Only its `status` decides: a file that says

@@ -38,8 +38,8 @@ public struct SiteBuild {
         self.now = now
     }
 
-    /// Runs the steps; `progress` gets one line per step.
-    public func run(progress: (String) -> Void) throws(Failure) -> (outcome: SitePublisher.Outcome, data: SiteData) {
+    /// Runs the steps into a claimed `target`; `progress` gets one line per step.
+    public func run(into target: PublishTarget, progress: (String) -> Void) throws(Failure) -> (outcome: SitePublisher.Outcome, data: SiteData) {
         var clock = StepClock()
         let history = try loadSnapshots()
         let alerts: AlertBook
@@ -58,7 +58,7 @@ public struct SiteBuild {
                             thresholds: configuration.alerts, now: now, baseURL: configuration.site.baseURL)
         // The release is written while the site is rendered.
         let release: StagedRelease
-        do { release = try StagedRelease(SitePublisher(output: output)) } catch {
+        do { release = try StagedRelease(target.publisher) } catch {
             throw Failure(step: "publish", path: error.path, message: error.description)
         }
         let files: [SiteFile]

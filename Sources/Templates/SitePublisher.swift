@@ -82,11 +82,24 @@ public struct SitePublisher {
         if sentinelSyncfs(fd) != 0 { sync() }
     }
 
-    /// The release `--output` points at, if it is one of ours.
+    /// The release `--output` points at, if it is one of ours: the link
+    /// reads `BASE.releases/<build id>` and that folder exists.
     public func currentRelease() -> String? {
         guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: output) else { return nil }
-        let name = (target as NSString).lastPathComponent
-        return FileManager.default.fileExists(atPath: "\(releases)/\(name)") ? name : nil
+        let prefix = AtomicFile.split(output).1 + ".releases/"
+        guard target.hasPrefix(prefix) else { return nil }
+        let name = String(target.dropFirst(prefix.count))
+        var info = stat()
+        guard SitePublisher.isReleaseName(name), lstat("\(releases)/\(name)", &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            return nil
+        }
+        return name
+    }
+
+    /// True for a build id: 16 lowercase hexadecimal digits, the only
+    /// names in the releases folder that pruning may remove.
+    public static func isReleaseName(_ name: String) -> Bool {
+        name.utf8.count == 16 && name.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }
 
     /// Points `--output` at a release: a new symlink renamed over the old.
@@ -94,11 +107,11 @@ public struct SitePublisher {
         let (parent, base) = AtomicFile.split(output)
         var info = stat()
         if lstat(output, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            // A plain folder from before: kept as a release, out of the way.
-            let kept = "\(releases)/previous-\(Int(Date().timeIntervalSince1970))"
-            guard rename(output, kept) == 0 else { throw AtomicFile.Failure(path: output, reason: AtomicFile.errorText()) }
+            // An empty folder (PublishTarget refuses any other): rmdir
+            // fails on one that gained a file since, and nothing is lost.
+            guard rmdir(output) == 0 else { throw AtomicFile.Failure(path: output, reason: AtomicFile.errorText()) }
         }
-        let temporary = "\(parent)/\(AtomicFile.temporaryPrefix)\(getpid())-\(base)"
+        let temporary = AtomicFile.temporaryPath(for: output)
         unlink(temporary)
         guard symlink("\(base).releases/\(buildID)", temporary) == 0 else {
             throw AtomicFile.Failure(path: temporary, reason: AtomicFile.errorText())
@@ -111,19 +124,31 @@ public struct SitePublisher {
         try AtomicFile.syncDirectory(parent)
     }
 
-    /// Removes staging folders and links an interrupted build left behind.
+    /// Removes what an interrupted build left behind, and only that: its
+    /// staging folders (`.tmp-<pid>-staging`, under the output's lock, so
+    /// no other build is writing one) and its temporary symlink beside
+    /// `--output` (`.tmp-<pid>-BASE`, pointing into `BASE.releases/`).
     func removeLeftovers() {
         let manager = FileManager.default
-        for name in (try? manager.contentsOfDirectory(atPath: releases)) ?? [] where name.hasPrefix(AtomicFile.temporaryPrefix) {
+        for name in (try? manager.contentsOfDirectory(atPath: releases)) ?? [] where AtomicFile.leftoverTarget(name) == "staging" {
             try? manager.removeItem(atPath: "\(releases)/\(name)")
         }
-        AtomicFile.removeLeftovers(in: AtomicFile.split(output).0)
+        let (parent, base) = AtomicFile.split(output)
+        for name in (try? manager.contentsOfDirectory(atPath: parent)) ?? [] where AtomicFile.leftoverTarget(name) == base {
+            let path = "\(parent)/\(name)"
+            if let target = try? manager.destinationOfSymbolicLink(atPath: path), target.hasPrefix("\(base).releases/") { unlink(path) }
+        }
     }
 
-    /// Keeps the newest `keep` releases besides the current one.
+    /// Keeps the newest `keep` releases besides the current one; nothing
+    /// but a release (a folder named by a build id) is ever removed.
     func prune(keeping current: String) {
         let manager = FileManager.default
-        let names = ((try? manager.contentsOfDirectory(atPath: releases)) ?? []).filter { $0 != current }
+        let names = ((try? manager.contentsOfDirectory(atPath: releases)) ?? []).filter { name in
+            var info = stat()
+            return name != current && SitePublisher.isReleaseName(name) && lstat("\(releases)/\(name)", &info) == 0
+                && (info.st_mode & S_IFMT) == S_IFDIR
+        }
         let dated = names.compactMap { name -> (String, Date)? in
             guard let date = try? manager.attributesOfItem(atPath: "\(releases)/\(name)")[.modificationDate] as? Date else { return nil }
             return (name, date)

@@ -21,6 +21,7 @@ struct BuildCommand: ParsableCommand {
         guard let directory = TemplateSet.locate(explicit: templates) else {
             throw CLIFailure(status: .failure, message: "build: no site-template folder found; pass --templates DIR")
         }
+        do { try PublishTarget.check(output: options.output, state: options.state) } catch { throw CLIFailure(error) }
         let lock: RunLock
         do {
             try AtomicFile.makeDirectory(options.state)
@@ -30,10 +31,12 @@ struct BuildCommand: ParsableCommand {
             throw CLIFailure(status: .failure, message: "lock: \(error)")
         }
         defer { withExtendedLifetime(lock) {} }
+        let target: PublishTarget
+        do { target = try PublishTarget(output: options.output, state: options.state) } catch { throw CLIFailure(error) }
         let build = SiteBuild(configuration: configuration, stateDirectory: options.state, output: options.output,
                               templatesDirectory: directory, now: now)
         do {
-            _ = try build.run { logger.info("\($0)") }
+            _ = try build.run(into: target) { logger.info("\($0)") }
         } catch {
             throw CLIFailure(status: .failure, message: error.description)
         }

@@ -56,7 +56,14 @@ struct CommonOptions: ParsableArguments {
         guard let parsed = Timestamp.parse(now) else {
             throw CLIFailure(status: .usage, message: "--now: expected an ISO-8601 time such as 2026-11-25T08:00:00Z, got '\(now)'")
         }
-        return parsed.resolve(in: configuration.dayCalendar)
+        let instant = parsed.resolve(in: configuration.dayCalendar)
+        // A future `now` would write empty complete days that are never
+        // rewritten: the history would be poisoned for good.
+        let clock = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        guard instant <= clock else {
+            throw CLIFailure(status: .usage, message: "--now: \(now) is later than the system clock; nothing was written")
+        }
+        return instant
     }
 
     /// A logger that prints plain lines on stderr.
@@ -84,6 +91,6 @@ struct PlainLogHandler: LogHandler {
         case .error, .critical: prefix = "error: "
         default: prefix = ""
         }
-        FileHandle.standardError.write(Data("\(prefix)\(event.message)\n".utf8))
+        StandardError.write("\(prefix)\(event.message)\n")
     }
 }

@@ -68,13 +68,13 @@ struct DemoCommand: AsyncParsableCommand {
         logger.info("demo: redis-server on 127.0.0.1:\(server.port) filled with \(Format.grouped(data.entries.count)) events and \(Format.grouped(data.users.count)) users (seed \(seed), \(days) days) in \(clock.lap())")
         _ = FileManager.default.createFile(atPath: "\(options.state)/.demo", contents: Data())
 
-        let courier = Courier(telegramAPI: configuration.telegram.apiURL, telegramToken: nil, sendmail: configuration.email.sendmail)
+        let courier = Courier(configuration: configuration, telegramToken: nil)
         let job = SentinelJob(configuration: configuration, endpoint: server.endpoint, stateDirectory: options.state,
                               output: options.output, templatesDirectory: directory, now: now, courier: courier)
         do {
             _ = try await job.run { logger.info("\($0)") }
         } catch {
-            throw CLIFailure(status: error.kind == .lock ? .locked : error.kind == .redis ? .redis : .failure, message: error.message)
+            throw CLIFailure(status: ExitStatus(error.kind), message: error.message)
         }
         let site = URL(fileURLWithPath: options.output).standardizedFileURL.path
         print("""

@@ -40,8 +40,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = options.logger(label: "sentinel.run")
         RedisConnection.keepHeapForLargeReplies()
         let environment = ProcessInfo.processInfo.environment
-        let courier = Courier(timeout: deliveryTimeout, telegramAPI: configuration.telegram.apiURL,
-                              telegramToken: environment[configuration.telegram.tokenEnv], sendmail: configuration.email.sendmail)
+        let courier = Courier(configuration: configuration, timeout: deliveryTimeout, telegramToken: environment[configuration.telegram.tokenEnv])
         var job = SentinelJob(configuration: configuration, endpoint: endpoint, stateDirectory: options.state, output: options.output,
                               templatesDirectory: directory, now: now, courier: courier)
         job.readTimeout = redisTimeout
@@ -49,11 +48,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             outcome = try await job.run { logger.info("\($0)") }
         } catch {
-            switch error.kind {
-            case .redis: throw CLIFailure(status: .redis, message: error.message)
-            case .lock: throw CLIFailure(status: .locked, message: error.message)
-            case .io, .build: throw CLIFailure(status: .failure, message: error.message)
-            }
+            throw CLIFailure(status: ExitStatus(error.kind), message: error.message)
         }
         for failure in outcome.failed { logger.warning("delivery: \(failure)") }
         if !outcome.failed.isEmpty {

@@ -32,7 +32,7 @@ struct SentinelGen: AsyncParsableCommand {
                 try command.run()
             }
         } catch let failure as CLIFailure {
-            FileHandle.standardError.write(Data("sentinel-gen: \(failure.message)\n".utf8))
+            StandardError.write("sentinel-gen: \(failure.message)\n")
             Foundation.exit(failure.status.rawValue)
         } catch {
             let code = exitCode(for: error)
@@ -41,7 +41,7 @@ struct SentinelGen: AsyncParsableCommand {
                 Foundation.exit(0)
             }
             let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data("sentinel-gen: \(message) (see 'sentinel-gen --help')\n".utf8))
+            StandardError.write("sentinel-gen: \(message) (see 'sentinel-gen --help')\n")
             Foundation.exit(ExitStatus.usage.rawValue)
         }
     }

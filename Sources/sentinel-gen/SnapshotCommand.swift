@@ -35,6 +35,7 @@ struct SnapshotCommand: ParsableCommand {
             switch error.kind {
             case .redis: throw CLIFailure(status: .redis, message: error.description)
             case .lock: throw CLIFailure(status: .locked, message: error.message)
+            case .usage: throw CLIFailure(status: .usage, message: error.description)
             case .io: throw CLIFailure(status: .failure, message: error.description)
             }
         }

@@ -1,0 +1,135 @@
+import Foundation
+import Glibc
+import Metrics
+
+/// The `--output` a build may replace, claimed before anything is
+/// written: it must be new, an empty folder, or the symlink to a release
+/// Sentinel published; it must not overlap `--state`; and its lock
+/// (`OUTPUT.releases/.lock`) keeps two builds with different states from
+/// publishing into one folder at once. Anything else is refused, since
+/// publishing moves and prunes what is there.
+public final class PublishTarget {
+    /// Why `--output` was not claimed.
+    public enum Failure: Error, CustomStringConvertible {
+        /// The path is not Sentinel's to replace, or overlaps the state (a usage error).
+        case refused(String)
+        /// Another build publishes there now.
+        case held(String)
+        /// The file system failed.
+        case io(AtomicFile.Failure)
+
+        public var description: String {
+            switch self {
+            case .refused(let message), .held(let message): return message
+            case .io(let failure): return failure.description
+            }
+        }
+    }
+
+    /// The publisher of the claimed output.
+    public let publisher: SitePublisher
+    private let lock: RunLock
+
+    /// Checks `output` against `state` and what is on disk, writing
+    /// nothing: a command calls it before it creates the state folder.
+    public static func check(output: String, state: String) throws(Failure) {
+        let publisher = SitePublisher(output: output)
+        try checkApart(state: state, publisher: publisher)
+        try checkOwned(publisher)
+    }
+
+    /// Checks `output` again, then takes its lock.
+    public init(output: String, state: String) throws(Failure) {
+        try PublishTarget.check(output: output, state: state)
+        let publisher = SitePublisher(output: output)
+        do { try AtomicFile.makeDirectory(publisher.releases) } catch { throw .io(error) }
+        do { lock = try RunLock(path: "\(publisher.releases)/\(PublishTarget.lockName)") } catch {
+            switch error {
+            case .held(let path): throw .held("another sentinel-gen run publishes to \(output) (it holds \(path)); try again when it ends")
+            case .io(let failure): throw .io(failure)
+            }
+        }
+        self.publisher = publisher
+    }
+
+    deinit { withExtendedLifetime(lock) {} }
+
+    /// The lock file in the releases folder; its presence also marks the folder as Sentinel's.
+    static let lockName = ".lock"
+
+    /// Refuses a state and an output that are the same folder or one inside
+    /// the other, symlinks resolved: a release would take the snapshots
+    /// with it when pruned, and the site would publish the outbox.
+    static func checkApart(state: String, publisher: SitePublisher) throws(Failure) {
+        let (parent, base) = AtomicFile.split(publisher.output)
+        let stateArea = resolved(state)
+        for area in [resolved(parent) + "/" + base, resolved(publisher.releases)] {
+            if contains(area, stateArea) || contains(stateArea, area) {
+                throw .refused("--state \(state) and --output \(publisher.output) overlap (\(stateArea) and \(area)); "
+                               + "keep them apart, e.g. --state /var/lib/sentinel/state --output /var/lib/sentinel/www")
+            }
+        }
+    }
+
+    /// Refuses an output that exists and is not Sentinel's: a regular
+    /// file, a folder with anything in it, a symlink to anything but one of
+    /// its releases; and a releases folder that holds files of someone else's.
+    static func checkOwned(_ publisher: SitePublisher) throws(Failure) {
+        let output = publisher.output
+        let manager = FileManager.default
+        var info = stat()
+        let published = lstat(output, &info) == 0
+        if published {
+            switch info.st_mode & S_IFMT {
+            case S_IFLNK:
+                guard publisher.currentRelease() != nil else {
+                    let target = (try? manager.destinationOfSymbolicLink(atPath: output)) ?? "?"
+                    throw .refused("--output \(output) is a symlink to \(target), not to a release in \(publisher.releases); "
+                                   + "sentinel-gen replaces only a site it published: choose another --output")
+                }
+            case S_IFDIR:
+                guard ((try? manager.contentsOfDirectory(atPath: output)) ?? ["?"]).isEmpty else {
+                    throw .refused("--output \(output) is a folder that sentinel-gen did not publish (its files would be replaced); "
+                                   + "choose another --output, or move its files away")
+                }
+            default:
+                throw .refused("--output \(output) exists and is not a folder: choose another --output")
+            }
+        }
+        guard lstat(publisher.releases, &info) == 0 else { return }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw .refused("\(publisher.releases) exists and is not a folder of sentinel-gen's releases: choose another --output")
+        }
+        let names = (try? manager.contentsOfDirectory(atPath: publisher.releases)) ?? []
+        let marked = names.contains(lockName) || publisher.currentRelease() != nil
+        guard marked || names.isEmpty else {
+            throw .refused("\(publisher.releases) holds files that sentinel-gen did not write (releases are pruned there): "
+                           + "choose another --output, or move that folder away")
+        }
+    }
+
+    /// An absolute path with every symlink of its existing part resolved.
+    static func resolved(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var parts = absolute.split(separator: "/").map(String.init)
+        var rest: [String] = []
+        while true {
+            let candidate = "/" + parts.joined(separator: "/")
+            if let real = realpath(candidate, nil) {
+                defer { free(real) }
+                var result = String(cString: real)
+                for part in rest where part != "." {
+                    if part == ".." { result = AtomicFile.split(result).0 } else { result += (result == "/" ? "" : "/") + part }
+                }
+                return result
+            }
+            guard let last = parts.popLast() else { return absolute }
+            rest.insert(last, at: 0)
+        }
+    }
+
+    /// True when `inner` is `outer` or lies inside it.
+    static func contains(_ outer: String, _ inner: String) -> Bool {
+        inner == outer || inner.hasPrefix(outer == "/" ? "/" : outer + "/")
+    }
+}
