@@ -38,7 +38,10 @@ public struct AccountState: Sendable, Equatable {
 
     /// Counts one `subscriptions` entry.
     public mutating func addSubscription(_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, validator: EventValidator) {
-        guard AccountState.isUser(user), let monthly = AccountState.subscriptionValue(Array(value), validator: validator) else {
+        // A subscription that would carry the MRR past the snapshots' range
+        // (an absurd amount at an absurd rate) is rejected like a malformed one.
+        guard AccountState.isUser(user), let monthly = AccountState.subscriptionValue(Array(value), validator: validator),
+              mrr + monthly <= Snapshot.moneyLimit else {
             badSubscriptions += 1
             return
         }

@@ -134,9 +134,21 @@ private struct TableWalker {
         let text = try string(value, key)
         if text.isEmpty && allowEmpty { return text }
         guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
-            throw fail(key, "expected an http(s) URL, got \"\(text)\"")
+            throw fail(key, "expected an http(s) URL, got \(TableWalker.shownURL(text))")
         }
         return text
+    }
+
+    /// A URL as an error shows it: whole when it holds nothing but a
+    /// scheme and a host, else its scheme and host only, never the
+    /// credentials, path or query, where webhooks keep their secrets.
+    static func shownURL(_ text: String) -> String {
+        if let url = URL(string: text), let scheme = url.scheme, let host = url.host, !host.isEmpty {
+            let plain = url.user == nil && url.password == nil && (url.path.isEmpty || url.path == "/") && url.query == nil && url.fragment == nil
+            return plain ? "\"\(text)\"" : "\"\(scheme)://\(host)/…\""
+        }
+        let secretive = text.contains("@") || text.contains("/") || text.contains("?") || text.contains(":")
+        return secretive ? "a value that is not a URL (not shown: it may hold a secret)" : "\"\(text)\""
     }
 
     func variableName(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> String {
@@ -206,7 +218,7 @@ private struct TableWalker {
                 let raw = rates[code]!
                 guard let text = raw.string ?? numberText(raw) else { throw fail(key, "expected a positive decimal such as \"0.92\", got \(shown(raw))") }
                 guard let rate = ExchangeRate(text) else {
-                    throw fail(key, "expected a positive decimal such as \"0.92\" (at most 18 digits), got \(text)")
+                    throw fail(key, "expected a positive decimal below 1000000000 such as \"0.92\" (at most 18 digits), got \(text)")
                 }
                 if code == config.revenueCurrency && rate.mantissa != rate.divisor {
                     throw fail(key, "the revenue currency converts at 1, got \(text)")

@@ -13,7 +13,21 @@ struct DayTally {
     var bySource: [Int32: Int] = [:]
     var apiCalls: [Int32: Int] = [:]
     var apiCost: [Int32: Money] = [:]
+    var apiCostTotal = Money.zero
     var latencies: [Int64] = []
+
+    /// Why a valid event is rejected all the same: it would carry one of
+    /// the day's amounts past `Snapshot.moneyLimit` (only absurd amounts
+    /// at an absurd rate can), which no build could then sum or convert.
+    func outOfRange(_ event: ValidEvent) -> Rejection? {
+        let limit = Snapshot.moneyLimit
+        switch event.type {
+        case .conversion: return newMRR + event.monthlyAmount > limit ? .badAmount : nil
+        case .cancellation: return churnedMRR + event.monthlyAmount > limit ? .badAmount : nil
+        case .apiCall: return apiCostTotal + event.cost > limit ? .badCost : nil
+        default: return nil
+        }
+    }
 }
 
 /// What happened in the trailing 24 hours before `now`, and the latest

@@ -26,12 +26,13 @@ public struct Fraction: Sendable, Hashable, CustomStringConvertible {
               parts.count == 1 || !parts[1].isEmpty
         else { return nil }
         let digits = parts.joined().drop(while: { $0 == "0" })
-        guard digits.count <= 30 else { return nil }
+        // 18 digits and scale: products with counts stay inside 128 bits.
+        guard digits.count <= 18 else { return nil }
         var value: Int128 = 0
         for c in digits.utf8 { value = value * 10 + Int128(c - 48) }
         var scale = (parts.count == 2 ? parts[1].count : 0) - exponent
         while scale < 0 { value *= 10; scale += 1 }
-        guard scale <= 36 else { return nil }
+        guard scale <= 18 else { return nil }
         var denominator: Int128 = 1
         for _ in 0..<scale { denominator *= 10 }
         self.init(numerator: value, denominator: denominator)

@@ -61,8 +61,19 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Converts with an exchange rate, rounded to 6 digits half to even.
+    /// The product is formed in 256 bits, since a rate's digits (up to 18)
+    /// times an amount's can pass 128 bits while the result fits: amounts
+    /// stay within `Snapshot.moneyLimit` and rates at most 10⁹.
     public func converted(by rate: ExchangeRate) -> Money {
-        Money(micros: Money.divideHalfEven(micros * rate.mantissa, rate.divisor))
+        let magnitude = micros.magnitude
+        let wide = magnitude.multipliedFullWidth(by: UInt128(rate.mantissa))
+        let divisor = UInt128(rate.divisor)
+        precondition(wide.high < divisor, "a converted amount beyond 128 bits")
+        var (quotient, remainder) = divisor.dividingFullWidth(wide)
+        let twice = remainder.multipliedReportingOverflow(by: 2)
+        if twice.overflow || twice.partialValue > divisor || (twice.partialValue == divisor && quotient % 2 != 0) { quotient += 1 }
+        let value = Int128(quotient)
+        return Money(micros: micros < 0 ? -value : value)
     }
 
     /// Divides by a positive count, rounded to 6 digits half to even.
@@ -96,7 +107,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 }
 
 /// One unit of a currency expressed in the revenue currency: an exact
-/// positive decimal of at most 18 significant digits.
+/// positive decimal below 10⁹ of at most 18 significant digits.
 public struct ExchangeRate: Sendable, Hashable, CustomStringConvertible {
     /// The digits of the rate without its decimal point.
     public let mantissa: Int128
@@ -123,7 +134,9 @@ public struct ExchangeRate: Sendable, Hashable, CustomStringConvertible {
         else { return nil }
         let fraction = parts.count == 2 ? parts[1] : ""
         let digits = (integer + fraction).drop(while: { $0 == "0" })
-        guard !digits.isEmpty, digits.count <= 18, fraction.count <= 18 else { return nil }
+        // Below 10⁹: no pair of currencies is further apart, and converted
+        // amounts then stay far inside 128 bits.
+        guard !digits.isEmpty, digits.count <= 18, fraction.count <= 18, integer.drop(while: { $0 == "0" }).count <= 9 else { return nil }
         var value: Int128 = 0
         for byte in digits.utf8 { value = value * 10 + Int128(byte - 48) }
         var divisor: Int128 = 1

@@ -101,6 +101,7 @@ extension Snapshot {
         acquisitionBySource = try reader.counts("acquisition.by_source")
         dataQuality.eventsRead = try reader.int("data_quality.events_read")
         dataQuality.rejected = try reader.counts("data_quality.rejected")
+        if let problem = rangeProblem() { throw DecodingFailure(description: problem) }
     }
 }
 

@@ -170,6 +170,15 @@ public struct SnapshotRun: Sendable {
                 toWrite.append(snapshot)
             }
         }
+        // A figure out of range (absurd data the rejections did not catch,
+        // such as a rewind past a huge churn) would make every later build
+        // fail on the file: the run stops first, writing nothing.
+        for snapshot in toWrite {
+            if let problem = snapshot.rangeProblem() {
+                throw Failure(step: "compute", path: store.path(for: snapshot.date),
+                              message: "\(store.path(for: snapshot.date)): \(problem); nothing was written", kind: .io)
+            }
+        }
         do {
             try store.write(toWrite)
         } catch {
@@ -186,8 +195,18 @@ public enum Format {
     /// `1,234,567`.
     public static func grouped(_ value: Int) -> String {
         if value > -1000 && value < 1000 { return String(value) }
-        let digits = Array(String(value.magnitude).utf8)
-        var out: [UInt8] = value < 0 ? [UInt8(ascii: "-")] : []
+        return grouped(digits: String(value.magnitude), negative: value < 0)
+    }
+
+    /// `1,234,567` of a wide integer (an amount in micro-units).
+    public static func grouped(_ value: Int128) -> String {
+        if value > -1000 && value < 1000 { return String(value) }
+        return grouped(digits: String(value.magnitude), negative: value < 0)
+    }
+
+    private static func grouped(digits text: String, negative: Bool) -> String {
+        let digits = Array(text.utf8)
+        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
         out.reserveCapacity(digits.count + digits.count / 3 + 1)
         for (index, digit) in digits.enumerated() {
             if index > 0 && (digits.count - index) % 3 == 0 { out.append(UInt8(ascii: ",")) }

@@ -56,7 +56,12 @@ public struct SnapshotStore: Sendable {
         let bytes: [UInt8]?
         do { bytes = try AtomicFile.read(file) } catch { throw SnapshotStoreError(path: file, reason: error.reason) }
         guard let bytes else { return nil }
-        do { return try Snapshot(decoding: bytes) } catch { throw SnapshotStoreError(path: file, reason: error.description) }
+        let snapshot: Snapshot
+        do { snapshot = try Snapshot(decoding: bytes) } catch { throw SnapshotStoreError(path: file, reason: error.description) }
+        guard snapshot.date == day else {
+            throw SnapshotStoreError(path: file, reason: "date: \(snapshot.date) is not the day the file is named after")
+        }
+        return snapshot
     }
 }
 

@@ -74,12 +74,16 @@ public struct StreamAggregator {
         days[day].eventsRead += 1
         switch validator.validate(fields) {
         case .failure(let reason):
-            days[day].rejected[reason.index] += 1
-            if examples.count < StreamAggregator.exampleLimit {
-                examples.append(RejectionExample(entryID: String(decoding: id, as: UTF8.self), reason: reason))
-            }
+            reject(id: id, day: day, reason)
         case .success(let event):
-            record(event, day: day, ms: ms)
+            if let reason = days[day].outOfRange(event) { reject(id: id, day: day, reason) } else { record(event, day: day, ms: ms) }
+        }
+    }
+
+    private mutating func reject(id: UnsafeRawBufferPointer, day: Int, _ reason: Rejection) {
+        days[day].rejected[reason.index] += 1
+        if examples.count < StreamAggregator.exampleLimit {
+            examples.append(RejectionExample(entryID: String(decoding: id, as: UTF8.self), reason: reason))
         }
     }
 
@@ -134,6 +138,7 @@ public struct StreamAggregator {
             let provider = providerNames.intern(event.provider!)
             days[day].apiCalls[provider, default: 0] += 1
             days[day].apiCost[provider, default: .zero] += event.cost
+            days[day].apiCostTotal += event.cost
             if inTrailing { trailing.apiCost += event.cost }
         }
     }

@@ -29,7 +29,7 @@ public enum Display {
         var fraction = String(Int(rounded % unit))
         while fraction.count < decimals { fraction = "0" + fraction }
         if decimals == 4 { while fraction.count > 2 && fraction.hasSuffix("0") { fraction.removeLast() } }
-        let number = Format.grouped(Int(rounded / unit)) + "." + fraction
+        let number = Format.grouped(rounded / unit) + "." + fraction
         let sign = negative && rounded != 0 ? "-" : ""
         if let symbol = symbols[currency] { return sign + symbol + number }
         return sign + number + " " + currency
@@ -41,7 +41,7 @@ public enum Display {
         // Tenths of a percent: numerator × 1000 / denominator.
         let sign = (ratio.numerator < 0) != (ratio.denominator < 0) && ratio.numerator != 0 ? "-" : ""
         let tenths = Money.divideHalfEven(Int128(ratio.numerator.magnitude) * 1000, Int128(ratio.denominator.magnitude))
-        return "\(sign)\(Format.grouped(Int(tenths / 10))).\(tenths % 10) %"
+        return "\(sign)\(Format.grouped(tenths / 10)).\(tenths % 10) %"
     }
 
     /// `1 conversion`, `2 conversions`.
@@ -57,7 +57,7 @@ public enum Display {
 
     /// A decimal with one digit: `12.3`.
     public static func decimal(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return undefined }
+        guard let value, value.isFinite, value.magnitude < 1e15 else { return undefined }
         let tenths = (value * 10).rounded(.toNearestOrEven)
         let whole = Int(tenths / 10)
         return "\(Format.grouped(whole)).\(Int(abs(tenths.truncatingRemainder(dividingBy: 10))))"

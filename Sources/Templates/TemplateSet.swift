@@ -1,4 +1,6 @@
 import Foundation
+import Glibc
+import Metrics
 import Mustache
 
 /// The templates and assets of `site-template/`, which a user may edit.
@@ -56,16 +58,8 @@ public struct TemplateSet: Sendable {
         layoutPlans = LayoutPlans(template: layout, source: layoutSource)
         archive = try template("archive.mustache").0
         dashboard = try template("dashboard.mustache").0
-        var assets: [(String, [UInt8])] = []
         let root = "\(directory)/assets"
-        if let names = FileManager.default.enumerator(atPath: root)?.compactMap({ $0 as? String }).sorted() {
-            for name in names {
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: "\(root)/\(name)", isDirectory: &isDirectory), !isDirectory.boolValue,
-                      let data = FileManager.default.contents(atPath: "\(root)/\(name)") else { continue }
-                assets.append(("assets/\(name)", [UInt8](data)))
-            }
-        }
+        var assets = try TemplateSet.assetFiles(in: root, templates: directory)
         if !assets.contains(where: { $0.0 == "assets/chart.min.js" }) {
             // Chart.js comes from Debian's package unless the templates carry their own.
             guard let data = FileManager.default.contents(atPath: TemplateSet.chartJS) else {
@@ -76,6 +70,40 @@ public struct TemplateSet: Sendable {
             assets.sort { $0.0 < $1.0 }
         }
         self.assets = assets
+    }
+
+    /// The files under `assets/`, by path, read without following a link
+    /// out of the templates folder: a regular file is copied, a symlink to
+    /// a regular file inside the templates folder is copied as that file,
+    /// and anything else (a link leaving it, a FIFO, a device) is refused,
+    /// since the site is published to anyone.
+    static func assetFiles(in root: String, templates: String) throws(Failure) -> [(String, [UInt8])] {
+        guard let names = try? FileManager.default.subpathsOfDirectory(atPath: root) else { return [] }
+        let inside = PublishTarget.resolved(templates)
+        var assets: [(String, [UInt8])] = []
+        for name in names.sorted() {
+            let path = "\(root)/\(name)"
+            var info = stat()
+            guard lstat(path, &info) == 0 else { throw Failure(path: path, reason: "cannot read the asset: \(AtomicFile.errorText())") }
+            var kind = info.st_mode & S_IFMT
+            if kind == S_IFDIR { continue }
+            if kind == S_IFLNK {
+                let target = PublishTarget.resolved(path)
+                guard PublishTarget.contains(inside, target) else {
+                    throw Failure(path: path, reason: "a link that leaves the templates folder (to \(target)); assets are published, so only files of the templates folder are copied")
+                }
+                guard stat(path, &info) == 0 else { throw Failure(path: path, reason: "a broken link") }
+                kind = info.st_mode & S_IFMT
+                if kind == S_IFDIR {
+                    throw Failure(path: path, reason: "a link to a folder; put the files themselves (or links to files) in assets/")
+                }
+            }
+            guard kind == S_IFREG else { throw Failure(path: path, reason: "not a regular file") }
+            let bytes: [UInt8]?
+            do { bytes = try AtomicFile.read(path) } catch { throw Failure(path: path, reason: error.reason) }
+            assets.append(("assets/\(name)", bytes ?? []))
+        }
+        return assets
     }
 
     /// Where Debian's libjs-chart.js puts Chart.js (3.9.1 on bookworm).

@@ -8,7 +8,7 @@ struct CommonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("TOML configuration (default: $SENTINEL_CONFIG, else ./sentinel.toml if present).", valueName: "file"))
     var config: String?
 
-    @Option(help: ArgumentHelp("Redis URL, redis://[:password@]host[:port][/db] or unix:///path (default: $SENTINEL_REDIS_URL, else [redis] url, else redis://127.0.0.1:6379).", valueName: "url"))
+    @Option(help: ArgumentHelp("Redis URL, redis://host[:port][/db] or unix:///path (default: $SENTINEL_REDIS_URL, else [redis] url, else redis://127.0.0.1:6379). A password belongs in $SENTINEL_REDIS_PASSWORD (the variable redis.password_env names), not here: other users can read a command line.", valueName: "url"))
     var redis: String?
 
     @Option(help: ArgumentHelp("State directory holding the daily snapshots.", valueName: "dir"))

@@ -24,6 +24,7 @@ struct SentinelGen: AsyncParsableCommand {
         // A mail command that exits without reading its input must give a
         // failed delivery, not kill the run.
         signal(SIGPIPE, SIG_IGN)
+        ArgumentScrubber.scrubPasswords()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -117,7 +117,7 @@ import Testing
         ("[redis]\nurl = \"http://localhost\"", "sentinel.toml: redis.url: expected redis://[:password@]host[:port][/db] or unix:///path"),
         ("[redis]\nurl = \"rediss://localhost\"", "sentinel.toml: redis.url: TLS (rediss://) is not supported; use redis:// on a trusted network or a unix socket"),
         ("[redis]\npassword_env = \"NOT A NAME\"", "sentinel.toml: redis.password_env: expected the name of an environment variable, got \"NOT A NAME\""),
-        ("[exchange_rates]\nUSD = \"0\"", "sentinel.toml: exchange_rates.USD: expected a positive decimal such as \"0.92\" (at most 18 digits), got 0"),
+        ("[exchange_rates]\nUSD = \"0\"", "sentinel.toml: exchange_rates.USD: expected a positive decimal below 1000000000 such as \"0.92\" (at most 18 digits), got 0"),
         ("[exchange_rates]\nusd = \"0.9\"", "sentinel.toml: exchange_rates.usd: expected a currency code of three capital letters as the key"),
         ("[exchange_rates]\nUSD = \"1.5\"", "sentinel.toml: exchange_rates.USD: the revenue currency converts at 1, got 1.5"),
         ("[site]\nbase_url = \"example.com\"", "sentinel.toml: site.base_url: expected an http(s) URL, got \"example.com\""),
