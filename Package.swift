@@ -27,6 +27,7 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        .target(name: "CSupport", linkerSettings: [.linkedLibrary("curl")]),
         .target(
             name: "Metrics",
             dependencies: [
@@ -39,7 +40,7 @@ let package = Package(
             name: "Templates",
             dependencies: ["Metrics", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")]
         ),
-        .target(name: "Delivery", dependencies: ["Metrics", "Templates", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Delivery", dependencies: ["CSupport", "Metrics", "Templates", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "sentinel-gen",
             dependencies: [

@@ -1,8 +1,5 @@
 import Foundation
 import Metrics
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Sends messages: an HTTP POST for webhooks and Telegram's Bot API, a
 /// sendmail-compatible command for email. Each message gets a few tries
@@ -94,12 +91,11 @@ public struct Courier: Sendable {
             guard let address = webhooks[message.target] ?? (message.target.hasPrefix("http") ? message.target : nil) else {
                 return .rejected("this webhook is no longer configured")
             }
-            guard let url = URL(string: address) else { return .rejected("not a URL") }
-            return Courier.verdict(await HTTPPost(url: url, body: Array(message.body.utf8), timeout: timeout).send(), timeout: timeout)
+            return Courier.verdict(await HTTPPost(url: address, body: Array(message.body.utf8), timeout: timeout).send(), timeout: timeout)
         case .telegram:
             guard let token = telegramToken, !token.isEmpty else { return .rejected("no bot token in the environment") }
             let base = telegramAPI.hasSuffix("/") ? String(telegramAPI.dropLast()) : telegramAPI
-            guard let url = URL(string: "\(base)/bot\(token)/sendMessage") else { return .rejected("api_url is not a URL") }
+            let url = "\(base)/bot\(token)/sendMessage"
             let payload: [String: Any] = ["chat_id": message.target, "text": message.body, "disable_web_page_preview": true]
             guard let body = try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]) else {
                 return .rejected("cannot encode the message")

@@ -1,14 +1,13 @@
+import CSupport
 import Dispatch
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
-/// One HTTP POST under one deadline for the whole exchange (connection,
-/// request, status, what is read of the body), reading at most
-/// `bodyLimit` bytes of the answer and following no redirect: a slow,
-/// endless or huge answer can neither hold the run nor fill its memory,
-/// and a 3xx is an answer, not a new request elsewhere without the body.
+/// One HTTP POST through libcurl (the only file that reaches it), under
+/// one deadline for the whole exchange (connection, request, status, what
+/// is read of the body), reading at most `bodyLimit` bytes of the answer
+/// and following no redirect: a slow, endless or huge answer can neither
+/// hold the run nor fill its memory, and a 3xx is an answer, not a new
+/// request elsewhere without the body.
 struct HTTPPost: Sendable {
     /// What the server answered.
     struct Answer: Sendable, Equatable {
@@ -25,110 +24,50 @@ struct HTTPPost: Sendable {
     }
 
     /// The request.
-    var url: URL
+    var url: String
     /// Its body.
     var body: [UInt8]
     /// Its Content-Type.
     var contentType = "application/json; charset=utf-8"
-    /// More headers (a signature).
-    var headers: [String: String] = [:]
+    /// More header lines (`Name: value`).
+    var headers: [String] = []
     /// Seconds for the whole exchange.
     var timeout: Double
-    /// Bytes of the answer's body read at most; 0 when the status is enough.
+    /// Bytes of the answer's body read at most (4096 at most); 0 when the status is enough.
     var bodyLimit = 0
 
     /// Sends the request and waits for its answer, at most `timeout` seconds.
+    /// A status line that arrived is the answer even when the deadline
+    /// then cut the body short.
     func send() async -> Result<Answer, Failure> {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        request.setValue("sentinel-gen", forHTTPHeaderField: "User-Agent")
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        request.httpBody = Data(body)
-        let exchange = Exchange(bodyLimit: bodyLimit)
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        let session = URLSession(configuration: configuration, delegate: exchange, delegateQueue: nil)
-        defer { session.invalidateAndCancel() }
-        return await withCheckedContinuation { continuation in
-            exchange.start(session.dataTask(with: request), continuation: continuation, deadline: timeout)
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: sendNow()) }
         }
+    }
+
+    private func sendNow() -> Result<Answer, Failure> {
+        // "Expect:" keeps libcurl from waiting for a 100 Continue that some servers never send.
+        let lines = ["Content-Type: \(contentType)", "Expect:"] + headers
+        var answer = sentinel_http_answer()
+        let milliseconds = max(1, Int(timeout * 1000))
+        let outcome = withCStringArray(lines) { pointers in
+            body.withUnsafeBufferPointer { bytes in
+                sentinel_http_post(url, pointers, lines.count, bytes.baseAddress, bytes.count, milliseconds, bodyLimit, &answer)
+            }
+        }
+        if outcome == 0 {
+            let kept = withUnsafeBytes(of: answer.body) { Array($0.prefix(answer.body_length)) }
+            return .success(Answer(status: answer.status, body: kept))
+        }
+        if answer.timed_out != 0 { return .failure(.timedOut) }
+        let reason = withUnsafeBytes(of: answer.error) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        return .failure(.network(reason.isEmpty ? "network error" : reason))
     }
 }
 
-/// The delegate of one exchange: it ends the task, and resumes the caller
-/// exactly once, at the first of the answer being complete enough, an
-/// error, or the deadline.
-private final class Exchange: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    private let lock = NSLock()
-    private let bodyLimit: Int
-    private var continuation: CheckedContinuation<Result<HTTPPost.Answer, HTTPPost.Failure>, Never>?
-    private var task: URLSessionTask?
-    private var status: Int?
-    private var body: [UInt8] = []
-
-    init(bodyLimit: Int) { self.bodyLimit = bodyLimit }
-
-    func start(_ task: URLSessionDataTask, continuation: CheckedContinuation<Result<HTTPPost.Answer, HTTPPost.Failure>, Never>,
-               deadline: Double) {
-        lock.withLock {
-            self.task = task
-            self.continuation = continuation
-        }
-        DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { [self] in
-            // A status already in hand is the answer, whatever is left of the body.
-            let answer = lock.withLock { status.map { HTTPPost.Answer(status: $0, body: body) } }
-            finish(answer.map { .success($0) } ?? .failure(.timedOut))
-        }
-        task.resume()
-    }
-
-    private func finish(_ result: Result<HTTPPost.Answer, HTTPPost.Failure>) {
-        let (waiting, task): (CheckedContinuation<Result<HTTPPost.Answer, HTTPPost.Failure>, Never>?, URLSessionTask?) = lock.withLock {
-            defer { continuation = nil }
-            return (continuation, self.task)
-        }
-        guard let waiting else { return }
-        task?.cancel()
-        waiting.resume(returning: result)
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(nil)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
-        let code = (response as? HTTPURLResponse)?.statusCode ?? 0
-        lock.withLock { status = code }
-        if bodyLimit == 0 {
-            completionHandler(.cancel)
-            finish(.success(HTTPPost.Answer(status: code, body: [])))
-        } else {
-            completionHandler(.allow)
-        }
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let answer: HTTPPost.Answer? = lock.withLock {
-            body.append(contentsOf: data.prefix(bodyLimit - body.count))
-            return body.count >= bodyLimit ? HTTPPost.Answer(status: status ?? 0, body: body) : nil
-        }
-        if let answer { finish(.success(answer)) }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
-        let answer = lock.withLock { status.map { HTTPPost.Answer(status: $0, body: body) } }
-        if let answer, error == nil || (error as? URLError)?.code == .cancelled {
-            finish(.success(answer))
-        } else if let error = error as? URLError {
-            finish(.failure(error.code == .timedOut ? .timedOut : .network("network error \(error.code.rawValue)")))
-        } else if let error {
-            finish(.failure(.network("network error: \(error.localizedDescription)")))
-        } else {
-            finish(.failure(.network("no answer")))
-        }
-    }
+/// Calls `body` with the strings as an array of C strings.
+private func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let copies = strings.map { UnsafePointer(strdup($0)) }
+    defer { copies.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
+    return copies.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

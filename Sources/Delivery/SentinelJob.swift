@@ -75,8 +75,6 @@ public struct SentinelJob {
             throw Failure(kind: .io, message: "lock: \(error)")
         }
         defer { withExtendedLifetime(lock) {} }
-        let target: PublishTarget
-        do { target = try PublishTarget(output: output, state: stateDirectory) } catch { throw Failure(error) }
         var total = StepClock(), clock = StepClock()
         var outcome = Outcome()
 
@@ -115,6 +113,10 @@ public struct SentinelJob {
         var build = SiteBuild(configuration: configuration, stateDirectory: stateDirectory, output: output,
                               templatesDirectory: templatesDirectory, now: now)
         build.alerts = book
+        // The output's lock is taken here, not at the start: a run that
+        // fails to read Redis leaves nothing beside the output.
+        let target: PublishTarget
+        do { target = try PublishTarget(output: output, state: stateDirectory) } catch { throw Failure(error) }
         let built: (outcome: SitePublisher.Outcome, data: SiteData)
         do { built = try build.run(into: target) { _ in } } catch { throw Failure(kind: .build, message: "build: \(error.description)") }
         outcome.buildID = built.outcome.buildID

@@ -26,13 +26,20 @@ public final class RunLock {
         try self.init(path: stateDirectory + "/.lock")
     }
 
-    /// Takes the lock of the file at `path` (created if missing) without waiting.
-    public init(path: String) throws(Failure) {
+    /// Takes the lock of the file at `path` (created if missing), waiting
+    /// at most `seconds` for another holder to let it go.
+    public init(path: String, waiting seconds: Double = 0) throws(Failure) {
         self.path = path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(AtomicFile.Failure(path: path, reason: AtomicFile.errorText())) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        var waited = 0.0
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let busy = errno == EWOULDBLOCK
+            if busy && waited < seconds {
+                usleep(20_000)
+                waited += 0.02
+                continue
+            }
             let reason = AtomicFile.errorText()
             close(fd)
             throw busy ? .held(path: path) : .io(AtomicFile.Failure(path: path, reason: reason))

@@ -6,7 +6,8 @@ import Metrics
 /// written: it must be new, an empty folder, or the symlink to a release
 /// Sentinel published; it must not overlap `--state`; and its lock
 /// (`OUTPUT.releases/.lock`) keeps two builds with different states from
-/// publishing into one folder at once. Anything else is refused, since
+/// publishing into one folder at once (the second waits for the first to
+/// publish, as long as `lockWait`). Anything else is refused, since
 /// publishing moves and prunes what is there.
 public final class PublishTarget {
     /// Why `--output` was not claimed.
@@ -43,9 +44,10 @@ public final class PublishTarget {
         try PublishTarget.check(output: output, state: state)
         let publisher = SitePublisher(output: output)
         do { try AtomicFile.makeDirectory(publisher.releases) } catch { throw .io(error) }
-        do { lock = try RunLock(path: "\(publisher.releases)/\(PublishTarget.lockName)") } catch {
+        do { lock = try RunLock(path: "\(publisher.releases)/\(PublishTarget.lockName)", waiting: PublishTarget.lockWait) } catch {
             switch error {
-            case .held(let path): throw .held("another sentinel-gen run publishes to \(output) (it holds \(path)); try again when it ends")
+            case .held(let path):
+                throw .held("another sentinel-gen run has been publishing to \(output) for \(Int(PublishTarget.lockWait)) s (it holds \(path)); try again when it ends")
             case .io(let failure): throw .io(failure)
             }
         }
@@ -56,6 +58,8 @@ public final class PublishTarget {
 
     /// The lock file in the releases folder; its presence also marks the folder as Sentinel's.
     static let lockName = ".lock"
+    /// Seconds a build waits for another one publishing to the same output.
+    public static let lockWait = 60.0
 
     /// Refuses a state and an output that are the same folder or one inside
     /// the other, symlinks resolved: a release would take the snapshots
@@ -63,7 +67,7 @@ public final class PublishTarget {
     static func checkApart(state: String, publisher: SitePublisher) throws(Failure) {
         let (parent, base) = AtomicFile.split(publisher.output)
         let stateArea = resolved(state)
-        for area in [resolved(parent) + "/" + base, resolved(publisher.releases)] {
+        for area in [(parent == "/" ? "" : resolved(parent)) + "/" + base, resolved(publisher.releases)] {
             if contains(area, stateArea) || contains(stateArea, area) {
                 throw .refused("--state \(state) and --output \(publisher.output) overlap (\(stateArea) and \(area)); "
                                + "keep them apart, e.g. --state /var/lib/sentinel/state --output /var/lib/sentinel/www")
@@ -108,24 +112,29 @@ public final class PublishTarget {
         }
     }
 
-    /// An absolute path with every symlink of its existing part resolved.
+    /// An absolute path with every symlink on it resolved, a dangling one
+    /// too (a link to a folder not made yet still names where files would
+    /// go); the part that does not exist is taken as written.
     static func resolved(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        var parts = absolute.split(separator: "/").map(String.init)
-        var rest: [String] = []
-        while true {
-            let candidate = "/" + parts.joined(separator: "/")
-            if let real = realpath(candidate, nil) {
-                defer { free(real) }
-                var result = String(cString: real)
-                for part in rest where part != "." {
-                    if part == ".." { result = AtomicFile.split(result).0 } else { result += (result == "/" ? "" : "/") + part }
-                }
-                return result
+        var pending = absolute.split(separator: "/").map(String.init).reversed() as [String]
+        var done: [String] = []
+        var links = 0
+        while let part = pending.popLast() {
+            if part == "." || part.isEmpty { continue }
+            if part == ".." { _ = done.popLast(); continue }
+            let candidate = "/" + (done + [part]).joined(separator: "/")
+            var info = stat()
+            if links < 40, lstat(candidate, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK,
+               let target = try? FileManager.default.destinationOfSymbolicLink(atPath: candidate) {
+                links += 1
+                if target.hasPrefix("/") { done = [] }
+                pending.append(contentsOf: target.split(separator: "/").map(String.init).reversed())
+                continue
             }
-            guard let last = parts.popLast() else { return absolute }
-            rest.insert(last, at: 0)
+            done.append(part)
         }
+        return "/" + done.joined(separator: "/")
     }
 
     /// True when `inner` is `outer` or lies inside it.

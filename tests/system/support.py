@@ -1,13 +1,16 @@
 """Real components for the site tests: a private redis-server, headless
-Chromium, a loopback HTTP server, and an HTML parser that lists what a
-page holds (elements, attributes, text, links)."""
+Chromium, a loopback HTTP server (and a raw one that misbehaves), bounded
+child processes, and an HTML parser that lists what a page holds
+(elements, attributes, text, links)."""
 
 from __future__ import annotations
 
 import functools
+import http
 import http.server
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -40,7 +43,8 @@ def free_port() -> int:
 class RedisServer:
     """A redis-server on a free loopback port, in its own folder."""
 
-    def __init__(self) -> None:
+    def __init__(self, *options: str) -> None:
+        """`options` are passed to redis-server (`"--requirepass", "pw"`)."""
         executable = shutil.which("redis-server")
         if executable is None:
             raise RuntimeError("redis-server is not on PATH: run scripts/bootstrap")
@@ -50,14 +54,15 @@ class RedisServer:
             self.port = free_port()
             self.process = subprocess.Popen(
                 [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                 "--dir", self.directory],
+                 "--dir", self.directory, *options],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline and self.process.poll() is None:
                 try:
                     with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as connection:
                         connection.sendall(b"PING\r\n")
-                        if connection.recv(16).startswith(b"+PONG"):
+                        # With --requirepass the answer is -NOAUTH: it listens all the same.
+                        if connection.recv(16).startswith((b"+PONG", b"-NOAUTH")):
                             return
                 except OSError:
                     time.sleep(0.05)
@@ -100,6 +105,273 @@ class HTTPServer:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class RawHTTPServer:
+    """An HTTP/1.1 server on a raw loopback socket, in threads, that
+    misbehaves on purpose. Each request is read whole (headers and a
+    Content-Length body) and recorded in `requests` (method, path, headers,
+    body, `at`: time.monotonic() when its headers arrived), then answered
+    as `mode` says:
+
+    - "reply": the next of `replies` (from `reply()`), the last one repeating
+    - "trickle": 200 with a Content-Length of 1000, the body one byte a second
+    - "chunked": 200 with an endless chunked body (1 KB every 50 ms)
+    - "flood": 200 with a body of 1 MB writes, no length, until the client leaves
+    - "silent": no answer at all; the connection is held open until stop()
+    """
+
+    MODES = ("reply", "trickle", "chunked", "flood", "silent")
+
+    def __init__(self, mode: str = "reply", replies: "list[bytes] | None" = None) -> None:
+        if mode not in self.MODES:
+            raise ValueError(f"unknown mode {mode!r}")
+        self.mode = mode
+        self.replies = list(replies or [self.reply(200, b'{"ok":true}')])
+        self.requests: list = []
+        self.stopped = threading.Event()
+        self._lock = threading.Lock()
+        self._connections: list = []
+        self._threads: list = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self._accepter = threading.Thread(target=self._accept, daemon=True)
+        self._accepter.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @staticmethod
+    def reply(status: int, body: bytes = b"", headers: "dict | None" = None) -> bytes:
+        """A whole response with a Content-Length, closing the connection."""
+        try:
+            reason = http.HTTPStatus(status).phrase
+        except ValueError:
+            reason = "Status"
+        lines = [f"HTTP/1.1 {status} {reason}", f"Content-Length: {len(body)}", "Connection: close"]
+        if body:
+            lines.append("Content-Type: application/json")
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            connection.settimeout(0.2)
+            with self._lock:
+                self._connections.append(connection)
+            thread = threading.Thread(target=self._serve, args=(connection,), daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def _read_request(self, connection: socket.socket) -> "dict | None":
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = self._recv(connection)
+            if not chunk:
+                return None
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        method, path = (lines[0].split(" ") + ["", ""])[:2]
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        at = time.monotonic()
+        length = int(headers.get("content-length", "0") or 0)
+        while len(body) < length:
+            chunk = self._recv(connection)
+            if not chunk:
+                break
+            body += chunk
+        request = {"method": method, "path": path, "headers": headers, "body": body, "at": at}
+        with self._lock:
+            self.requests.append(request)
+        return request
+
+    def _recv(self, connection: socket.socket) -> bytes:
+        while not self.stopped.is_set():
+            try:
+                return connection.recv(65536)
+            except socket.timeout:
+                continue
+            except OSError:
+                return b""
+        return b""
+
+    def _send(self, connection: socket.socket, data: bytes) -> bool:
+        """Sends all of `data` unless the client leaves or the server stops."""
+        view = memoryview(data)
+        while view and not self.stopped.is_set():
+            try:
+                view = view[connection.send(view):]
+            except socket.timeout:
+                continue
+            except OSError:
+                return False
+        return not view
+
+    def _serve(self, connection: socket.socket) -> None:
+        try:
+            if self._read_request(connection) is None:
+                return
+            if self.mode == "reply":
+                with self._lock:
+                    answer = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+                self._send(connection, answer)
+            elif self.mode == "trickle":
+                if self._send(connection, b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"):
+                    for _ in range(1000):
+                        if not self._send(connection, b"x") or self.stopped.wait(1):
+                            break
+            elif self.mode == "chunked":
+                if self._send(connection, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"):
+                    chunk = b"400\r\n" + b"x" * 1024 + b"\r\n"
+                    while self._send(connection, chunk) and not self.stopped.wait(0.05):
+                        pass
+            elif self.mode == "flood":
+                if self._send(connection, b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"):
+                    block = b"x" * (1 << 20)
+                    while self._send(connection, block):
+                        pass
+            elif self.mode == "silent":
+                self.stopped.wait(120)
+        finally:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.listener.close()
+        self._accepter.join(timeout=5)
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+
+class Finished:
+    """How a Child ended: `returncode` (negative: the signal), `stdout`,
+    `stderr`, `elapsed` seconds, `timed_out`, and `peak_kb`, the peak
+    resident memory (VmHWM) seen while it ran."""
+
+    def __init__(self, args, returncode, stdout, stderr, elapsed, timed_out, peak_kb) -> None:
+        self.args, self.returncode, self.stdout, self.stderr = args, returncode, stdout, stderr
+        self.elapsed, self.timed_out, self.peak_kb = elapsed, timed_out, peak_kb
+
+    def __repr__(self) -> str:
+        return (f"<exit {self.returncode} after {self.elapsed:.1f} s{' (timed out, killed)' if self.timed_out else ''}, "
+                f"stderr {self.stderr[-1500:]!r}>")
+
+
+class Child:
+    """A process in its own session, its output in files (so a grandchild
+    that keeps a descriptor open cannot make the wait hang), its peak
+    memory polled from /proc. wait() SIGKILLs the whole session when the
+    time is up; kill() does so at any time, close() too and closes the
+    output files (for cleanups)."""
+
+    def __init__(self, args, *, env: "dict | None" = None, cwd: "str | None" = None) -> None:
+        self.args = [str(argument) for argument in args]
+        self._out = tempfile.TemporaryFile()
+        self._err = tempfile.TemporaryFile()
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=self._out, stderr=self._err,
+                                        env=env, cwd=cwd, start_new_session=True)
+        self.pid = self.process.pid
+        self.peak_kb = 0
+        self._finished: "Finished | None" = None
+        self._watcher = threading.Thread(target=self._watch, daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        status = f"/proc/{self.pid}/status"
+        while self.process.poll() is None:
+            try:
+                for line in Path(status).read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.01)
+
+    def wait(self, timeout: float) -> Finished:
+        if self._finished is not None:
+            return self._finished
+        timed_out = False
+        try:
+            self.process.wait(timeout=max(0.0, self.started + timeout - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            self.kill()
+            self.process.wait()
+        elapsed = time.monotonic() - self.started
+        self._watcher.join(timeout=1)
+        outputs = []
+        for handle in (self._out, self._err):
+            handle.seek(0)
+            outputs.append(handle.read().decode("utf-8", "replace"))
+            handle.close()
+        self._finished = Finished(self.args, self.process.returncode, outputs[0], outputs[1], elapsed, timed_out,
+                                  self.peak_kb)
+        return self._finished
+
+    def kill(self) -> None:
+        """SIGKILLs the session (what is left of it), then reaps the child."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def close(self) -> None:
+        """kill(), and the output files closed (for cleanups)."""
+        self.kill()
+        if self._finished is None:
+            self.wait(0)
+
+
+def run_bounded(args, *, timeout: float, env: "dict | None" = None, cwd: "str | None" = None) -> Finished:
+    """Runs `args` as a Child and waits at most `timeout` seconds."""
+    return Child(args, env=env, cwd=cwd).wait(timeout)
+
+
+def processes_matching(marker: str) -> "list[int]":
+    """Pids of live processes whose command line holds `marker` (zombies left out)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if marker in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def kill_matching(marker: str) -> None:
+    """SIGKILLs each live process whose command line holds `marker` (a
+    unique string a test gave the processes it started)."""
+    for pid in processes_matching(marker):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def chromium_binary() -> str:
