@@ -27,26 +27,33 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        .target(name: "CSupport", linkerSettings: [.linkedLibrary("curl")]),
+        // Sentinel's own C: libcurl under a deadline, the hiredis reply
+        // arena, cmark-gfm's per-thread allocator, syncfs.
+        .target(name: "CSupport", linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("hiredis")]),
         .target(
             name: "Metrics",
             dependencies: [
                 "CHiredis",
+                "CSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .target(
             name: "Templates",
-            dependencies: ["Metrics", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["Metrics", "CCmarkGFM", "CSupport", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .target(name: "Delivery", dependencies: ["CSupport", "Metrics", "Templates", .product(name: "Crypto", package: "swift-crypto")]),
+        // What each command does, step by step, over the stages above.
+        .target(name: "Jobs", dependencies: ["Metrics", "Templates", "Delivery"]),
         .executableTarget(
             name: "sentinel-gen",
             dependencies: [
                 "Metrics",
                 "Templates",
                 "Delivery",
+                "Jobs",
+                "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -54,7 +61,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Metrics", "Templates", "Delivery", "sentinel-gen"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Metrics", "Templates", "Delivery", "Jobs", "sentinel-gen"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

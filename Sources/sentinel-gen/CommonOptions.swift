@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Jobs
 import Logging
 import Metrics
 
@@ -29,7 +30,7 @@ struct CommonOptions: ParsableArguments {
         do {
             return try ConfigurationLoader.load(path: location?.path)
         } catch {
-            throw CLIFailure(status: .usage, message: error.description)
+            throw JobFailure(.usage, error.description)
         }
     }
 
@@ -43,7 +44,7 @@ struct CommonOptions: ParsableArguments {
         else if let value = configuration.redis.url { (origin, url) = ("redis.url", value) }
         else { (origin, url) = ("default", "redis://127.0.0.1:6379") }
         var endpoint: RedisEndpoint
-        do { endpoint = try RedisEndpoint(url: url) } catch { throw CLIFailure(status: .usage, message: "\(origin): \(error.message)") }
+        do { endpoint = try RedisEndpoint(url: url) } catch { throw JobFailure(.usage, "\(origin): \(error.message)") }
         if endpoint.password == nil, let password = environment[configuration.redis.passwordEnv], !password.isEmpty {
             endpoint.password = password
         }
@@ -54,14 +55,14 @@ struct CommonOptions: ParsableArguments {
     func instant(_ configuration: Configuration) throws -> Int64 {
         guard let now else { return Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
         guard let parsed = Timestamp.parse(now) else {
-            throw CLIFailure(status: .usage, message: "--now: expected an ISO-8601 time such as 2026-11-25T08:00:00Z, got '\(now)'")
+            throw JobFailure(.usage, "--now: expected an ISO-8601 time such as 2026-11-25T08:00:00Z, got '\(now)'")
         }
         let instant = parsed.resolve(in: configuration.dayCalendar)
         // A future `now` would write empty complete days that are never
         // rewritten: the history would be poisoned for good.
         let clock = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         guard instant <= clock else {
-            throw CLIFailure(status: .usage, message: "--now: \(now) is later than the system clock; nothing was written")
+            throw JobFailure(.usage, "--now: \(now) is later than the system clock; nothing was written")
         }
         return instant
     }
@@ -71,26 +72,5 @@ struct CommonOptions: ParsableArguments {
         var logger = Logger(label: label) { _ in PlainLogHandler() }
         logger.logLevel = quiet ? .warning : .info
         return logger
-    }
-}
-
-/// Log lines as a person reads them: `[2/4] read …`, `warning: …`.
-struct PlainLogHandler: LogHandler {
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let prefix: String
-        switch event.level {
-        case .warning: prefix = "warning: "
-        case .error, .critical: prefix = "error: "
-        default: prefix = ""
-        }
-        StandardError.write("\(prefix)\(event.message)\n")
     }
 }

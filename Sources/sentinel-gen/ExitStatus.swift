@@ -1,7 +1,7 @@
-import Delivery
-import Templates
+import Jobs
 
-/// The exit statuses of site.md.
+/// The exit statuses of site.md, one for each kind of failure: the only
+/// place a failure becomes a number.
 enum ExitStatus: Int32 {
     case success = 0
     case failure = 1
@@ -9,33 +9,15 @@ enum ExitStatus: Int32 {
     case redis = 3
     case delivery = 4
     case locked = 75
-}
 
-/// A fatal error: one line on stderr and its exit status.
-struct CLIFailure: Error {
-    let status: ExitStatus
-    let message: String
-}
-
-extension ExitStatus {
-    /// The status of a failed job.
-    init(_ kind: SentinelJob.Failure.Kind) {
+    /// The status of a failure.
+    init(_ kind: JobFailure.Kind) {
         switch kind {
-        case .redis: self = .redis
-        case .lock: self = .locked
         case .usage: self = .usage
-        case .io, .build: self = .failure
-        }
-    }
-}
-
-extension CLIFailure {
-    /// A refused, busy or failing `--output`.
-    init(_ failure: PublishTarget.Failure) {
-        switch failure {
-        case .refused(let message): self.init(status: .usage, message: message)
-        case .held(let message): self.init(status: .locked, message: message)
-        case .io(let error): self.init(status: .failure, message: "output: \(error)")
+        case .failure: self = .failure
+        case .redis: self = .redis
+        case .delivery: self = .delivery
+        case .lock: self = .locked
         }
     }
 }

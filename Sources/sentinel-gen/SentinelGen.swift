@@ -1,4 +1,5 @@
 import ArgumentParser
+import Jobs
 import Foundation
 import Logging
 import Metrics
@@ -32,9 +33,9 @@ struct SentinelGen: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let failure as CLIFailure {
-            StandardError.write("sentinel-gen: \(failure.message)\n")
-            Foundation.exit(failure.status.rawValue)
+        } catch let failure as JobFailure {
+            StandardError.write("sentinel-gen: \(failure)\n")
+            Foundation.exit(ExitStatus(failure.kind).rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

@@ -15,7 +15,7 @@ import Testing
         let directory = CLI.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory + "/state/snapshots", withIntermediateDirectories: true)
         for day in ["2026-10-24", "2026-10-25", "2026-10-26"] {
-            try FileManager.default.copyItem(atPath: fixtures.appendingPathComponent("\(day).json").path,
+            try FileManager.default.copyItem(atPath: fixtures.appendingPathComponent("state/snapshots/\(day).json").path,
                                              toPath: "\(directory)/state/snapshots/\(day).json")
         }
         for (name, text) in extra { try text.write(toFile: "\(directory)/state/snapshots/\(name)", atomically: true, encoding: .utf8) }
@@ -66,7 +66,7 @@ import Testing
                      "reports/monthly/2026-10.md", "reports/monthly/2026-11.md", "reports/index.html", "index.html",
                      "api/overview.json", "api/alerts.json", "api/users.json", "api/revenue.json", "api/engagement.json",
                      "api/costs.json", "data/metrics.csv", "data/commands.csv", "data/api_costs.csv", "feed.xml", "404.html"] {
-            let golden = Self.fixtures.appendingPathComponent("site/" + name.replacingOccurrences(of: "/", with: "_"))
+            let golden = Self.fixtures.appendingPathComponent("site/" + name)
             let actual = String(decoding: site[name] ?? Data(), as: UTF8.self)
             if ProcessInfo.processInfo.environment["SENTINEL_UPDATE_GOLDEN"] == "1" {
                 try actual.write(to: golden, atomically: true, encoding: .utf8)
@@ -102,7 +102,7 @@ import Testing
         let again = try Self.build(directory)
         #expect(again.stderr.contains("is up to date"))
         // A new day: its files are new, the old day's files stay the same inode and mtime.
-        let next = try String(contentsOf: Self.fixtures.appendingPathComponent("2026-10-26.json"), encoding: .utf8)
+        let next = try String(contentsOf: Self.fixtures.appendingPathComponent("state/snapshots/2026-10-26.json"), encoding: .utf8)
             .replacingOccurrences(of: "2026-10-26", with: "2026-10-27")
         try next.write(toFile: directory + "/state/snapshots/2026-10-27.json", atomically: true, encoding: .utf8)
         let grown = try Self.build(directory)
@@ -133,7 +133,7 @@ import Testing
     /// next build completes and publishes the new one.
     @Test func aKilledBuildLeavesTheOldSiteOrTheNewOne() throws {
         let directory = try Self.state()
-        let template = try String(contentsOf: Self.fixtures.appendingPathComponent("2026-10-26.json"), encoding: .utf8)
+        let template = try String(contentsOf: Self.fixtures.appendingPathComponent("state/snapshots/2026-10-26.json"), encoding: .utf8)
         for offset in 1...300 {
             let day = LocalDay("2026-10-26")!.adding(days: -offset - 2)
             try template.replacingOccurrences(of: "2026-10-26", with: day.description)

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import Metrics
+@testable import sentinel_gen
 
 /// Fatal problems: one clear line, the exit status of site.md, nothing written.
 @Suite struct FailureTests {
@@ -36,20 +37,9 @@ import Testing
     }
 
     @Test func aServerThatRequiresAPassword() throws {
-        let port = RedisServer.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--requirepass", "s3cret-pw"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { RedisServer.stop(process) }
-        var ready = false
-        for _ in 0..<100 where !ready {
-            usleep(50_000)
-            ready = (try? RedisConnection(endpoint: RedisEndpoint(url: "redis://:s3cret-pw@127.0.0.1:\(port)"))) != nil
-        }
+        let server = try PrivateRedis(password: "s3cret-pw")
+        defer { server.stop() }
+        let port = server.port
         let space = try SnapshotCommandTests.Workspace()
         let missing = try space.snapshot(["--now", "2026-11-25T08:00:00Z"], redis: "redis://127.0.0.1:\(port)")
         #expect(missing.status == 3 && missing.stderr.contains("requires a password"), "\(missing.stderr)")

@@ -81,7 +81,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(CLI.files(in: space.state + "/snapshots") == ["2026-10-24.json", "2026-10-25.json", "2026-10-26.json"])
         for day in ["2026-10-24", "2026-10-25", "2026-10-26"] {
-            let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(day).json")
+            let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/state/snapshots/\(day).json")
             if ProcessInfo.processInfo.environment["SENTINEL_UPDATE_GOLDEN"] == "1" {
                 try space.file(day).write(to: golden, atomically: true, encoding: .utf8)
             }

@@ -1,0 +1,86 @@
+import Foundation
+import Metrics
+
+/// A MIME message (RFC 5322, 2045-2047): multipart/alternative with a
+/// plain-text part and an HTML part, UTF-8 in base64, for `sendmail -t`.
+public struct MailMessage: Sendable {
+    /// From address.
+    public var from: String
+    /// Recipients.
+    public var to: [String]
+    /// Subject (any text; encoded when not ASCII).
+    public var subject: String
+    /// The plain-text part.
+    public var text: String
+    /// The HTML part.
+    public var html: String
+    /// Date header and id, unix ms.
+    public var date: Int64
+    /// A stable id for the Message-ID header.
+    public var id: String
+
+    /// A message.
+    public init(from: String, to: [String], subject: String, text: String, html: String, date: Int64, id: String) {
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.date = date
+        self.id = id
+    }
+
+    /// The whole message with CRLF line ends.
+    public var rendered: String {
+        let boundary = "sentinel-\(MailMessage.hex(id))"
+        let domain = from.split(separator: "@").last.map(String.init) ?? "localhost"
+        var lines = [
+            "From: \(MailMessage.header(from))",
+            "To: \(to.map(MailMessage.header).joined(separator: ", "))",
+            "Subject: \(MailMessage.encodedWord(subject))",
+            "Date: \(MailMessage.rfc5322Date(date))",
+            "Message-ID: <\(MailMessage.hex(id)).\(date)@\(MailMessage.header(domain))>",
+            "MIME-Version: 1.0",
+            "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
+            "",
+            "This is a MIME message with a text and an HTML part.",
+        ]
+        for (type, body) in [("text/plain", text), ("text/html", html)] {
+            lines += ["--\(boundary)", "Content-Type: \(type); charset=utf-8", "Content-Transfer-Encoding: base64", ""]
+            lines += MailMessage.base64Lines(body)
+        }
+        lines += ["--\(boundary)--", ""]
+        return lines.joined(separator: "\r\n")
+    }
+
+    /// A header value without line breaks (no header injection).
+    static func header(_ value: String) -> String {
+        String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }.map(Character.init))
+    }
+
+    /// RFC 2047 encoded-word when the text is not plain ASCII.
+    static func encodedWord(_ text: String) -> String {
+        let clean = header(text)
+        if clean.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return clean }
+        return "=?UTF-8?B?\(Data(clean.utf8).base64EncodedString())?="
+    }
+
+    static func base64Lines(_ text: String) -> [String] {
+        let encoded = Data(text.utf8).base64EncodedString()
+        return stride(from: 0, to: encoded.count, by: 76).map { start in
+            let from = encoded.index(encoded.startIndex, offsetBy: start)
+            let to = encoded.index(from, offsetBy: min(76, encoded.count - start))
+            return String(encoded[from..<to])
+        }
+    }
+
+    static func rfc5322Date(_ ms: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+    }
+
+    static func hex(_ text: String) -> String { FNVHash.hex(text) }
+}

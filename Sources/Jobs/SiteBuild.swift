@@ -1,0 +1,102 @@
+import Foundation
+import Metrics
+import Templates
+
+/// `sentinel-gen build` as named steps: load the snapshots, render the
+/// reports (Markdown, then HTML), publish. It reads the state directory
+/// only, never Redis.
+public struct SiteBuild {
+    /// The configuration in force.
+    public let configuration: Configuration
+    /// The state directory.
+    public let stateDirectory: String
+    /// `--output`.
+    public let output: String
+    /// The templates folder.
+    public let templatesDirectory: String
+    /// The build's `now`, unix ms (`built_at`; stale data).
+    public let now: Int64
+    /// The alerts to publish; nil reads `STATE/alerts.json` (`build` alone).
+    public var alerts: AlertBook?
+
+    /// A build.
+    public init(configuration: Configuration, stateDirectory: String, output: String, templatesDirectory: String, now: Int64) {
+        self.configuration = configuration
+        self.stateDirectory = stateDirectory
+        self.output = output
+        self.templatesDirectory = templatesDirectory
+        self.now = now
+    }
+
+    /// Runs the steps into a claimed `target`; `progress` gets one line per step.
+    public func run(into target: PublishTarget, progress: (String) -> Void) throws(JobFailure) -> (outcome: SitePublisher.Outcome, data: SiteData) {
+        var clock = StepClock()
+        let history = try loadSnapshots()
+        let alerts: AlertBook
+        if let given = self.alerts { alerts = given } else {
+            do { alerts = try AlertStore(stateDirectory: stateDirectory).load(thresholds: configuration.alerts) } catch {
+                throw JobFailure(.failure, step: "load alerts", path: error.path, error.description)
+            }
+        }
+        progress("[1/3] loaded \(Format.grouped(history.snapshots.count)) snapshots from \(stateDirectory)/snapshots in \(clock.lap())")
+
+        let templates: TemplateSet
+        do { templates = try TemplateSet(directory: templatesDirectory) } catch {
+            throw JobFailure(.failure, step: "load templates", path: error.path, error.description)
+        }
+        let data = SiteData(history: history, settings: ReportSettings(configuration: configuration), alerts: alerts,
+                            thresholds: configuration.alerts, now: now, baseURL: configuration.site.baseURL)
+        // The release is written while the site is rendered.
+        let release: StagedRelease
+        do { release = try StagedRelease(target.publisher) } catch {
+            throw JobFailure(.failure, step: "publish", path: error.path, error.description)
+        }
+        let files: [SiteFile]
+        do { files = try SiteContent(data: data, templates: templates).files(ready: release.add) } catch {
+            release.abandon()
+            throw JobFailure(.failure, step: "render", path: nil, error.description)
+        }
+        let reports = files.filter { $0.path.hasSuffix(".md") }.count
+        progress("[2/3] rendered \(Format.grouped(reports)) reports, the dashboard, the API and the CSV files (\(Format.grouped(files.count)) files) in \(clock.lap())")
+
+        let outcome: SitePublisher.Outcome
+        do { outcome = try release.publish(files) } catch {
+            throw JobFailure(.failure, step: "publish", path: error.path, error.description)
+        }
+        if outcome.unchanged {
+            progress("[3/3] \(output) is up to date (build \(outcome.buildID)) in \(clock.lap())")
+        } else {
+            progress("[3/3] published \(output) -> \(output).releases/\(outcome.buildID): \(outcome.written) files written, \(outcome.linked) unchanged in \(clock.lap())")
+        }
+        return (outcome, data)
+    }
+
+    /// Every `snapshots/YYYY-MM-DD.json`; an unreadable one is an error naming it.
+    func loadSnapshots() throws(JobFailure) -> SnapshotHistory {
+        let directory = "\(stateDirectory)/snapshots"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            throw JobFailure(.failure, step: "load snapshots", path: directory,
+                             "\(directory): no snapshots (run `sentinel-gen snapshot` first, or check --state)")
+        }
+        let store = SnapshotStore(stateDirectory: stateDirectory)
+        let days = names.sorted().compactMap { name in name.hasSuffix(".json") ? LocalDay(String(name.dropLast(5))) : nil }
+        // Files are read and parsed on every core.
+        let slots = UnsafeMutableBufferPointer<Result<Snapshot?, SnapshotStoreError>?>.allocate(capacity: days.count)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        let shared = SendableBuffer(slots)
+        DispatchQueue.concurrentPerform(iterations: days.count) { index in
+            do throws(SnapshotStoreError) { shared.buffer[index] = .success(try store.read(days[index])) } catch {
+                shared.buffer[index] = .failure(error)
+            }
+        }
+        var snapshots: [Snapshot] = []
+        for slot in slots {
+            switch slot! {
+            case .success(let snapshot): if let snapshot { snapshots.append(snapshot) }
+            case .failure(let error): throw JobFailure(.failure, step: "load snapshots", path: error.path, error.description)
+            }
+        }
+        return SnapshotHistory(snapshots)
+    }
+}

@@ -1,0 +1,25 @@
+/// A Markdown document, section by section.
+struct MarkdownDocument {
+    private(set) var text: String = {
+        var text = ""
+        text.reserveCapacity(4096)
+        return text
+    }()
+
+    mutating func heading(_ level: Int, _ title: String) {
+        for _ in 0..<level { text += "#" }
+        text += " "
+        text += title
+        text += "\n\n"
+    }
+
+    mutating func paragraph(_ line: String) {
+        text += line
+        text += "\n\n"
+    }
+
+    mutating func table(_ table: MarkdownTable) {
+        text += table.markdown
+        text += "\n"
+    }
+}

@@ -1,0 +1,141 @@
+import CSupport
+import Foundation
+import Glibc
+import Metrics
+
+/// Where and how a site is published (`StagedRelease` writes one): the
+/// files go into a new release folder
+/// beside `--output` (`OUTPUT.releases/<build-id>/`), unchanged files are
+/// hard links to the previous release (same inode, same mtime, so `rsync`
+/// and `aws s3 sync` upload only what changed), and `--output`, a symlink,
+/// is swapped to the new release with rename(2). A reader sees the old
+/// site or the new one; a failed build leaves the old one in place.
+public struct SitePublisher {
+    /// The `--output` path (a symlink once published).
+    public let output: String
+    /// Releases kept besides the current one.
+    public var keep = 3
+
+    /// What a publication did.
+    public struct Outcome: Sendable, Equatable {
+        /// The content hash naming the release.
+        public var buildID = ""
+        /// Files written anew.
+        public var written = 0
+        /// Files linked unchanged from the previous release.
+        public var linked = 0
+        /// True when the published site already had this content.
+        public var unchanged = false
+    }
+
+    /// A publisher for `--output`.
+    public init(output: String) {
+        var path = output
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        self.output = path
+    }
+
+    /// `OUTPUT.releases`.
+    public var releases: String { output + ".releases" }
+
+    /// A content hash of the whole site: every file's path, length and bytes, in path order.
+    public static func buildID(of files: [SiteFile]) -> String {
+        var hasher = FNVHash()
+        for file in files.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }) {
+            hasher.combine(Array(file.path.utf8))
+            hasher.combine(word: UInt64(file.bytes.count) | 1 << 63)
+            hasher.combine(file.bytes)
+        }
+        return hasher.hex
+    }
+
+    /// True when the file at `path` holds exactly `bytes` (its size is
+    /// checked first, so most changed files are never read).
+    static func sameContent(_ path: String, _ bytes: [UInt8]) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, Int(info.st_size) == bytes.count else { return false }
+        return (try? AtomicFile.read(path)) == bytes
+    }
+
+    /// Flushes the file system that holds `path` (syncfs), not every one.
+    static func flush(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { sync(); return }
+        defer { close(fd) }
+        if sentinel_syncfs(fd) != 0 { sync() }
+    }
+
+    /// The release `--output` points at, if it is one of ours: the link
+    /// reads `BASE.releases/<build id>` and that folder exists.
+    public func currentRelease() -> String? {
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: output) else { return nil }
+        let prefix = AtomicFile.split(output).1 + ".releases/"
+        guard target.hasPrefix(prefix) else { return nil }
+        let name = String(target.dropFirst(prefix.count))
+        var info = stat()
+        guard SitePublisher.isReleaseName(name), lstat("\(releases)/\(name)", &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            return nil
+        }
+        return name
+    }
+
+    /// True for a build id: 16 lowercase hexadecimal digits, the only
+    /// names in the releases folder that pruning may remove.
+    public static func isReleaseName(_ name: String) -> Bool {
+        name.utf8.count == 16 && name.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+    }
+
+    /// Points `--output` at a release: a new symlink renamed over the old.
+    func swapLink(to buildID: String) throws(AtomicFile.Failure) {
+        let (parent, base) = AtomicFile.split(output)
+        var info = stat()
+        if lstat(output, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            // An empty folder (PublishTarget refuses any other): rmdir
+            // fails on one that gained a file since, and nothing is lost.
+            guard rmdir(output) == 0 else { throw AtomicFile.Failure(path: output, reason: AtomicFile.errorText()) }
+        }
+        let temporary = AtomicFile.temporaryPath(for: output)
+        unlink(temporary)
+        guard symlink("\(base).releases/\(buildID)", temporary) == 0 else {
+            throw AtomicFile.Failure(path: temporary, reason: AtomicFile.errorText())
+        }
+        guard rename(temporary, output) == 0 else {
+            let reason = AtomicFile.errorText()
+            unlink(temporary)
+            throw AtomicFile.Failure(path: output, reason: reason)
+        }
+        try AtomicFile.syncDirectory(parent)
+    }
+
+    /// Removes what an interrupted build left behind, and only that: its
+    /// staging folders (`.tmp-<pid>-staging`, under the output's lock, so
+    /// no other build is writing one) and its temporary symlink beside
+    /// `--output` (`.tmp-<pid>-BASE`, pointing into `BASE.releases/`).
+    func removeLeftovers() {
+        let manager = FileManager.default
+        for name in (try? manager.contentsOfDirectory(atPath: releases)) ?? [] where AtomicFile.leftoverTarget(name) == "staging" {
+            try? manager.removeItem(atPath: "\(releases)/\(name)")
+        }
+        let (parent, base) = AtomicFile.split(output)
+        for name in (try? manager.contentsOfDirectory(atPath: parent)) ?? [] where AtomicFile.leftoverTarget(name) == base {
+            let path = "\(parent)/\(name)"
+            if let target = try? manager.destinationOfSymbolicLink(atPath: path), target.hasPrefix("\(base).releases/") { unlink(path) }
+        }
+    }
+
+    /// Keeps the newest `keep` releases besides the current one; nothing
+    /// but a release (a folder named by a build id) is ever removed.
+    func prune(keeping current: String) {
+        let manager = FileManager.default
+        let names = ((try? manager.contentsOfDirectory(atPath: releases)) ?? []).filter { name in
+            var info = stat()
+            return name != current && SitePublisher.isReleaseName(name) && lstat("\(releases)/\(name)", &info) == 0
+                && (info.st_mode & S_IFMT) == S_IFDIR
+        }
+        let dated = names.compactMap { name -> (String, Date)? in
+            guard let date = try? manager.attributesOfItem(atPath: "\(releases)/\(name)")[.modificationDate] as? Date else { return nil }
+            return (name, date)
+        }.sorted { $0.1 > $1.1 }
+        for (name, _) in dated.dropFirst(keep) { try? manager.removeItem(atPath: "\(releases)/\(name)") }
+    }
+}

@@ -1,0 +1,119 @@
+import Dispatch
+import Foundation
+import Glibc
+import Metrics
+import Synchronization
+
+/// A release being written while the rest of the site is still rendered:
+/// files that are final go into a staging folder beside the releases, on
+/// a thread of their own, in batches, as soon as they are made, so that
+/// writing them overlaps rendering. `publish` then writes what is missing
+/// and makes the folder the release `--output` points at.
+public final class StagedRelease: @unchecked Sendable {
+    let publisher: SitePublisher
+    /// The release `--output` points at now, if any.
+    let current: String?
+    let staging: String
+    // One thread: parallel creation in a directory contends for its lock.
+    private let queue = DispatchQueue(label: "sentinel-gen.release")
+    private let pending = Mutex<[SiteFile]>([])
+    // Touched on `queue` only.
+    private var folders = Set<String>()
+    private var stored: [String: [UInt8]] = [:]
+    private var failure: AtomicFile.Failure?
+    private var written = 0, linked = 0
+
+    /// Files handed to the writing thread at once: fewer wake-ups.
+    static let batch = 128
+
+    /// Clears what an interrupted build left and opens a staging folder.
+    public init(_ publisher: SitePublisher) throws(AtomicFile.Failure) {
+        self.publisher = publisher
+        try AtomicFile.makeDirectory(publisher.releases)
+        publisher.removeLeftovers()
+        current = publisher.currentRelease()
+        staging = "\(publisher.releases)/\(AtomicFile.temporaryPrefix)\(getpid())-staging"
+        try? FileManager.default.removeItem(atPath: staging)
+        try AtomicFile.makeDirectory(staging)
+    }
+
+    /// Queues files whose content is final (from any thread).
+    public func add(_ files: [SiteFile]) {
+        let ready: [SiteFile]? = pending.withLock { pending in
+            pending.append(contentsOf: files)
+            guard pending.count >= StagedRelease.batch else { return nil }
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+        if let ready { queue.async { for file in ready { self.store(file) } } }
+    }
+
+    /// Writes a file into the staging folder, or links it to the same
+    /// file of the current release when the bytes are the same.
+    private func store(_ file: SiteFile) {
+        guard failure == nil else { return }
+        let target = "\(staging)/\(file.path)"
+        do throws(AtomicFile.Failure) {
+            if let early = stored[file.path] {
+                // Queued before with other bytes (never by design): replaced.
+                if early == file.bytes { return }
+                unlink(target)
+            }
+            stored[file.path] = file.bytes
+            let folder = AtomicFile.split(target).0
+            if folders.insert(folder).inserted { try AtomicFile.makeDirectory(folder) }
+            let previous = current.map { "\(publisher.releases)/\($0)/\(file.path)" }
+            if let previous, SitePublisher.sameContent(previous, file.bytes), link(previous, target) == 0 {
+                linked += 1
+                return
+            }
+            try AtomicFile.create(file.bytes, at: target)
+            written += 1
+        } catch {
+            failure = error
+        }
+    }
+
+    /// Writes whatever of `files` (the whole site) is not written yet, and
+    /// publishes the release, unless the site already has this content.
+    public func publish(_ files: [SiteFile]) throws(AtomicFile.Failure) -> SitePublisher.Outcome {
+        let buildID = SitePublisher.buildID(of: files)
+        let result: Result<(written: Int, linked: Int), AtomicFile.Failure> = queue.sync {
+            for file in files { store(file) }
+            if let failure { return .failure(failure) }
+            let wanted = Set(files.map(\.path))
+            for path in stored.keys where !wanted.contains(path) { unlink("\(staging)/\(path)") }
+            return .success((written, linked))
+        }
+        let counts: (written: Int, linked: Int)
+        switch result {
+        case .failure(let failure):
+            abandon()
+            throw failure
+        case .success(let value): counts = value
+        }
+        if current == buildID {
+            abandon()
+            return SitePublisher.Outcome(buildID: buildID, unchanged: true)
+        }
+        // One flush for all new files before the swap makes them visible,
+        // instead of an fsync per file.
+        if counts.written > 0 { SitePublisher.flush(staging) }
+        let final = "\(publisher.releases)/\(buildID)"
+        try? FileManager.default.removeItem(atPath: final)
+        guard rename(staging, final) == 0 else {
+            let failure = AtomicFile.Failure(path: final, reason: AtomicFile.errorText())
+            abandon()
+            throw failure
+        }
+        try publisher.swapLink(to: buildID)
+        publisher.prune(keeping: buildID)
+        return SitePublisher.Outcome(buildID: buildID, written: counts.written, linked: counts.linked)
+    }
+
+    /// Removes the staging folder once queued writes are done (a failed
+    /// build, or a site that did not change).
+    public func abandon() {
+        queue.sync { try? FileManager.default.removeItem(atPath: staging) }
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Jobs
+import Delivery
+import Foundation
+import Metrics
+import Templates
+
+/// `sentinel-gen demo`.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start a private redis-server, fill it with realistic bot data, run the whole job on it, and stop it."
+    )
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Seed of the generated data: the same seed, days and --now give the same site.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Days of data, ending now.")
+    var days = 90
+
+    @Option(help: ArgumentHelp("Templates folder (default: $SENTINEL_TEMPLATES, else ./site-template, else the one installed with sentinel-gen).", valueName: "dir"))
+    var templates: String?
+
+    /// The demo's own settings: a configuration file's deliveries must not
+    /// get demo alerts, so only --config (given explicitly) is read, and its
+    /// webhooks, Telegram and email are switched off.
+    static let settings = """
+        timezone = "Europe/Paris"
+        [revenue]
+        currency = "EUR"
+        [costs]
+        currency = "USD"
+        infrastructure = [{ name = "Railway", monthly = "5.00" }, { name = "Redis", monthly = "3.00" }]
+        [exchange_rates]
+        USD = "0.92"
+        [site]
+        title = "CryptoSentinel AI (demo)"
+        """
+
+    func run() async throws {
+        guard (1...3650).contains(days) else { throw JobFailure(.usage, "--days: expected 1 to 3650") }
+        var configuration: Configuration
+        do {
+            configuration = try options.config.map { try ConfigurationLoader.load(path: $0) }
+                ?? ConfigurationLoader.parse(DemoCommand.settings, origin: "demo settings")
+        } catch { throw JobFailure(.usage, "\(error)") }
+        configuration.alerts.webhooks = []
+        configuration.telegram.chatID = ""
+        configuration.email.to = []
+        let now = try options.instant(configuration)
+        guard let directory = TemplateSet.locate(explicit: templates) else {
+            throw JobFailure(.failure, "demo: no site-template folder found; pass --templates DIR")
+        }
+        try guardState()
+        let logger = options.logger(label: "sentinel.demo")
+
+        PrivateRedis.stopOnSignal()
+        let server: PrivateRedis
+        do { server = try PrivateRedis() } catch { throw JobFailure(.redis, "demo: \(error)") }
+        defer { server.stop() }
+        var clock = StepClock()
+        let data = DemoDataset(seed: seed, days: days, now: now)
+        do {
+            let connection = try RedisConnection(endpoint: server.endpoint)
+            try data.write(to: connection, prefix: configuration.redis.keyPrefix)
+        } catch { throw JobFailure(.redis, "demo: \(error)") }
+        logger.info("demo: redis-server on 127.0.0.1:\(server.port) filled with \(Format.grouped(data.entries.count)) events and \(Format.grouped(data.users.count)) users (seed \(seed), \(days) days) in \(clock.lap())")
+        _ = FileManager.default.createFile(atPath: "\(options.state)/.demo", contents: Data())
+
+        let courier = Courier(configuration: configuration, telegramToken: nil)
+        let job = SentinelJob(configuration: configuration, endpoint: server.endpoint, stateDirectory: options.state,
+                              output: options.output, templatesDirectory: directory, now: now, courier: courier)
+        _ = try await job.run { logger.info("\($0)") }
+        let site = URL(fileURLWithPath: options.output).standardizedFileURL.path
+        print("""
+
+            The demo site is in \(site)/ (the redis-server is stopped; its data is gone).
+              Open it:  file://\(site)/index.html
+              Or serve: python3 -m http.server -d \(options.output) 8000   then http://127.0.0.1:8000/
+              Snapshots: \(URL(fileURLWithPath: options.state).standardizedFileURL.path)/snapshots/
+            """)
+    }
+
+    /// Refuses a state directory that holds another site's snapshots: the
+    /// demo must not mix its data into them.
+    func guardState() throws {
+        let manager = FileManager.default
+        let snapshots = (try? manager.contentsOfDirectory(atPath: "\(options.state)/snapshots")) ?? []
+        if !snapshots.isEmpty && !manager.fileExists(atPath: "\(options.state)/.demo") {
+            throw JobFailure(.usage, "demo: \(options.state) holds snapshots that are not the demo's; pass --state and --output for the demo (e.g. --state demo/state --output demo/output)")
+        }
+        try? manager.createDirectory(atPath: options.state, withIntermediateDirectories: true)
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Metrics
+
+/// Realistic data for a bot like CryptoSentinel AI, as the Redis contract
+/// has a bot write it: growth towards about 900 users, about 90 premium at
+/// EUR 9.99 a month or 99.90 a year, weekly seasonality, OpenAI and
+/// CoinGecko costs, errors, and a few malformed entries. The same seed,
+/// days and `now` give the same data.
+public struct DemoDataset: Sendable {
+    /// One stream entry: its ID and its field/value pairs.
+    public struct Entry: Sendable {
+        /// `ms-seq`.
+        public var id: String
+        /// Field, value, field, value…
+        public var fields: [String]
+    }
+
+    /// Stream entries, in ID order.
+    public private(set) var entries: [Entry] = []
+    /// `sentinel:users`: user -> registration ms.
+    public private(set) var users: [(String, String)] = []
+    /// `sentinel:subscriptions`: user -> subscription JSON.
+    public private(set) var subscriptions: [(String, String)] = []
+
+    /// SplitMix64: small, fast, and the same on every platform.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func pick(_ weighted: [(String, Double)]) -> String {
+            var x = unit() * weighted.reduce(0) { $0 + $1.1 }
+            for (value, weight) in weighted { x -= weight; if x < 0 { return value } }
+            return weighted[weighted.count - 1].0
+        }
+    }
+
+    struct User {
+        let id: String
+        let registered: Int64
+        let propensity: Double
+        /// Free users drift away: the last day they come back.
+        let activeUntil: Int64
+        var plan: (amount: String, interval: String, since: Int64)?
+    }
+
+    static let commands: [(String, Double)] = [
+        ("analyze", 30), ("price", 25), ("alert", 10), ("portfolio", 8), ("chart", 8),
+        ("news", 6), ("signal", 5), ("help", 4), ("start", 2), ("settings", 2),
+    ]
+    static let sources: [(String, Double)] = [
+        ("organic", 45), ("ref:alice", 8), ("ref:bob", 6), ("ref:crypto_kate", 6),
+        ("channel:cryptonews", 15), ("ads:google", 12), ("", 8),
+    ]
+
+    /// Data for the `days` days that end at `now` (unix ms).
+    public init(seed: UInt64, days: Int, now: Int64) {
+        var random = Random(state: seed &* 0x2545_F491_4F6C_DD1D &+ 1)
+        let day: Int64 = 86_400_000
+        let start = now - Int64(days) * day
+        // Subscriptions start and end at a pace that gives about the same
+        // premium count whatever the span.
+        let pace = 90 / Double(max(days, 1))
+        var people: [User] = []
+        var taken = Set<String>()
+        var raw: [(ms: Int64, fields: [String])] = []
+        func at(_ dayStart: Int64) -> Int64 {
+            // Busier in the day (UTC 7:00-22:00) than at night.
+            let hour = random.unit() < 0.85 ? 7 + random.below(15) : random.below(24)
+            return dayStart + Int64(hour) * 3_600_000 + Int64(random.below(3_600_000))
+        }
+        for index in 0..<days {
+            let dayStart = start + Int64(index) * day
+            let weekday = Int(((dayStart / day) % 7 + 7 + 3) % 7)  // 0 = Monday
+            let weekend = weekday >= 5
+            let growth = Double(index) / Double(max(1, days - 1))
+            // About 900 users over any span: a fraction of a registration
+            // is one with that probability (long spans have less than one a day).
+            let expected = (4.4 + 13 * growth) * (weekend ? 0.8 : 1) * (0.6 + 0.8 * random.unit()) * 90 / Double(max(days, 30))
+            let registrations = Int(expected) + (random.unit() < expected - expected.rounded(.down) ? 1 : 0)
+            for _ in 0..<registrations {
+                var id = String(100_000_000 + random.below(899_999_999))
+                while !taken.insert(id).inserted { id = String(100_000_000 + random.below(899_999_999)) }
+                let registered = at(dayStart)
+                let user = User(id: id, registered: registered, propensity: 0.15 + 0.6 * random.unit() * random.unit(),
+                                activeUntil: registered + Int64(-log(1 - random.unit()) * 21 * Double(day)))
+                people.append(user)
+                let source = random.pick(DemoDataset.sources)
+                raw.append((user.registered, ["type", "registration", "user", user.id] + (source.isEmpty ? [] : ["source", source])))
+            }
+            for position in people.indices {
+                var user = people[position]
+                guard user.registered < dayStart + day else { continue }
+                // Subscriptions start and end.
+                if let plan = user.plan {
+                    let moment = at(dayStart)
+                    if random.unit() < 0.0025 * pace, moment <= now, moment > plan.since {
+                        raw.append((moment, ["type", "cancellation", "user", user.id, "amount", plan.amount,
+                                             "currency", "EUR", "interval", plan.interval]))
+                        user.plan = nil
+                    }
+                } else if random.unit() < 0.0029 * pace * (0.5 + user.propensity * 2) {
+                    let yearly = random.unit() < 0.12
+                    let moment = max(at(dayStart), user.registered + 1)
+                    guard moment <= now else { people[position] = user; continue }
+                    user.plan = (yearly ? "99.90" : "9.99", yearly ? "year" : "month", moment)
+                    raw.append((moment, ["type", "conversion", "user", user.id, "amount", user.plan!.amount, "currency", "EUR",
+                                         "interval", user.plan!.interval, "plan", "premium"]))
+                }
+                people[position] = user
+                // Activity: premium users come back more often; weekends are quieter.
+                let dormant = user.plan == nil && dayStart > user.activeUntil
+                let chance = dormant ? 0.01 : min(0.95, user.propensity * (user.plan == nil ? 1 : 1.8) * (weekend ? 0.75 : 1))
+                guard random.unit() < chance else { continue }
+                for _ in 0..<(1 + random.below(user.plan == nil ? 4 : 7)) {
+                    let moment = max(at(dayStart), user.registered + 1)
+                    let name = random.pick(DemoDataset.commands)
+                    let slow = name == "analyze"
+                    let latency = slow ? 700 + random.below(2600) : 60 + random.below(380)
+                    raw.append((moment, ["type", "command", "user", user.id, "name", random.unit() < 0.3 ? "/" + name : name,
+                                         "latency_ms", String(latency)]))
+                    if slow {
+                        let cost = 1500 + random.below(4500)  // 0.0015-0.006 USD
+                        raw.append((moment + 1, ["type", "api_call", "provider", "openai", "model", "gpt-4o-mini",
+                                                 "cost", "0.00\(cost)", "latency_ms", String(latency - 100), "user", user.id]))
+                    } else if name == "price" || name == "chart" || name == "portfolio" {
+                        raw.append((moment + 1, ["type", "api_call", "provider", "coingecko", "cost", "0.0001",
+                                                 "latency_ms", String(40 + random.below(200))]))
+                    }
+                    if random.unit() < 0.022 {
+                        let kind = random.pick([("Timeout", 5), ("RateLimit", 3), ("APIError", 2)])
+                        raw.append((moment + 2, ["type", "error", "user", user.id, "name", name, "kind", kind]))
+                    }
+                }
+            }
+            // Now and then a bot bug writes something the contract rejects.
+            if index % 9 == 4 {
+                let malformed: [[String]] = [
+                    ["type", "command", "name", "analyze"],
+                    ["type", "conversion", "user", "42", "amount", "9,99", "currency", "EUR"],
+                    ["type", "command", "user", "42", "name", "price", "latency_ms", "fast"],
+                    ["type", "feedback", "user", "42", "text", "great bot"],
+                ]
+                raw.append((at(dayStart), malformed[random.below(malformed.count)]))
+            }
+        }
+        raw = raw.filter { $0.ms <= now && $0.ms > start }
+        raw.sort { $0.ms < $1.ms }
+        var previous: Int64 = -1, sequence = 0
+        entries.reserveCapacity(raw.count)
+        for (ms, fields) in raw {
+            sequence = ms == previous ? sequence + 1 : 0
+            previous = ms
+            entries.append(Entry(id: "\(ms)-\(sequence)", fields: fields))
+        }
+        users = people.filter { $0.registered <= now }.map { ($0.id, String($0.registered)) }
+        subscriptions = people.compactMap { user in
+            user.plan.map { (user.id, #"{"plan":"premium","amount":"\#($0.amount)","currency":"EUR","interval":"\#($0.interval)","since":\#($0.since)}"#) }
+        }
+    }
+}
+
+extension DemoDataset {
+    /// Writes the data as a bot would (XADD, HSET), pipelined in chunks.
+    public func write(to connection: RedisConnection, prefix: String) throws(RedisError) {
+        var commands: [[String]] = entries.map { ["XADD", "\(prefix)events", $0.id] + $0.fields }
+        for chunk in stride(from: 0, to: users.count, by: 500) {
+            commands.append(["HSET", "\(prefix)users"] + users[chunk..<min(users.count, chunk + 500)].flatMap { [$0.0, $0.1] })
+        }
+        if !subscriptions.isEmpty {
+            commands.append(["HSET", "\(prefix)subscriptions"] + subscriptions.flatMap { [$0.0, $0.1] })
+        }
+        for start in stride(from: 0, to: commands.count, by: 2000) {
+            let chunk = commands[start..<min(commands.count, start + 2000)]
+            for command in chunk { try connection.append(command) }
+            try connection.flush()
+            for _ in chunk {
+                let reply = try connection.nextReply()
+                if case .error(let message) = reply { throw RedisError(kind: .server, message: "demo data: \(message)") }
+            }
+        }
+    }
+}
