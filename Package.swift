@@ -1,9 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only: Sentinel calls glibc directly (Glibc, posix_spawn, flock,
+// syncfs) and links Debian's hiredis, cmark-gfm and libcurl.
 let package = Package(
     name: "Sentinel",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sentinel-gen", targets: ["sentinel-gen"]),
         .library(name: "Metrics", targets: ["Metrics"]),

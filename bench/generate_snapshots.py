@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes schema-valid daily snapshots (metrics.md) for the build benchmark.
+"""Writes schema-valid daily snapshots (docs/metrics.md) for the build benchmark.
 
     python3 bench/generate_snapshots.py --days 1095 --end 2026-11-25 STATE_DIR
 

@@ -3,7 +3,7 @@ import Templates
 
 /// Why a command stopped, whichever it is: the step, the file or server it
 /// concerns, one line for the user, and its kind, which alone decides the
-/// exit status (site.md's table, mapped once by the command line).
+/// exit status (docs/cli.md's table, mapped once by the command line).
 public struct JobFailure: Error, CustomStringConvertible, Sendable {
     /// What kind of failure.
     public enum Kind: Sendable {

@@ -40,7 +40,7 @@ public struct SnapshotRun: Sendable {
     /// False when the caller already holds the state's lock (`run`).
     public var takesLock = true
 
-    /// Days a run computes at most (site.md): a stream reaching further
+    /// Days a run computes at most (docs/cli.md): a stream reaching further
     /// back, or a clock far ahead, is a usage error, not gigabytes of days.
     public static let maximumDays = 3_700
 

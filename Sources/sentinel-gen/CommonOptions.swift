@@ -4,7 +4,7 @@ import Jobs
 import Logging
 import Metrics
 
-/// The options every command takes (site.md, "Commands").
+/// The options every command takes (docs/cli.md).
 struct CommonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("TOML configuration (default: $SENTINEL_CONFIG, else ./sentinel.toml if present).", valueName: "file"))
     var config: String?

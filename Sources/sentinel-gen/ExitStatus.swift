@@ -1,6 +1,6 @@
 import Jobs
 
-/// The exit statuses of site.md, one for each kind of failure: the only
+/// The exit statuses of docs/cli.md, one for each kind of failure: the only
 /// place a failure becomes a number.
 enum ExitStatus: Int32 {
     case success = 0

@@ -20,7 +20,7 @@ struct SentinelGen: AsyncParsableCommand {
     )
 
     /// Parses, runs, and maps every failure to one line on stderr and the
-    /// exit statuses of site.md (usage errors exit 2, not 64).
+    /// exit statuses of docs/cli.md (usage errors exit 2, not 64).
     static func main() async {
         // A mail command that exits without reading its input must give a
         // failed delivery, not kill the run.

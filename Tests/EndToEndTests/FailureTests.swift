@@ -4,7 +4,7 @@ import Testing
 @testable import Metrics
 @testable import sentinel_gen
 
-/// Fatal problems: one clear line, the exit status of site.md, nothing written.
+/// Fatal problems: one clear line, the exit status of docs/cli.md, nothing written.
 @Suite struct FailureTests {
     let server = RedisServer.shared
 

@@ -1,7 +1,7 @@
 import Testing
 @testable import Metrics
 
-/// The alert rules of metrics.md and their state across runs.
+/// The alert rules of docs/metrics.md and their state across runs.
 @Suite struct AlertTests {
     static let hour: Int64 = 3_600_000
     static let now: Int64 = 1_790_000_000_000

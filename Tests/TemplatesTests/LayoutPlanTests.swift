@@ -13,7 +13,7 @@ import Testing
     /// plans' markers and their escaped forms.
     static let texts: [String] = {
         let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../tests/corpus/hostile-names.txt").standardizedFileURL
+            .appendingPathComponent("../../system-tests/corpus/hostile-names.txt").standardizedFileURL
         let lines = ((try? String(contentsOf: corpus, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         let payloads = lines.filter { !$0.hasPrefix("#|") && !$0.isEmpty }
         return payloads + ["plain", "", "'", "&#39;", "\u{2}xX0'\u{3}", "\u{2}xX1&#39;yY~~\u{3}", "\u{2}", "\u{3}", "a\u{2}b\u{3}c",

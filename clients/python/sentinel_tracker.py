@@ -32,7 +32,7 @@ Quick start::
     tracker.api_call("openai", cost=Decimal("0.0021"), latency_ms=790, user=42)
     tracker.conversion(42, Decimal("9.99"), currency="USD")
 
-Value rules (see ``redis-contract.md``):
+Value rules (see ``docs/redis-contract.md``):
 
 * ``user``: ``str`` or ``int`` (a Telegram id); 1 to 128 bytes of UTF-8
   without control characters (U+0000-U+001F, U+007F).

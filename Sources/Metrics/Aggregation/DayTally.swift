@@ -30,7 +30,7 @@ struct DayTally {
     }
 }
 
-/// Payments after a stock's instant, which rewind it (metrics.md, "Stocks").
+/// Payments after a stock's instant, which rewind it (docs/metrics.md, "Stocks").
 struct PaymentTotals {
     var conversions = 0
     var cancellations = 0

@@ -28,7 +28,7 @@ public struct AlertBook: Sendable, Equatable {
 
     /// The evaluation's `now` (unix ms), nil before the first.
     public var asOf: Int64?
-    /// One entry per alert of metrics.md, in its order.
+    /// One entry per alert of docs/metrics.md, in its order.
     public var entries: [Entry]
 
     /// The book before any evaluation: every alert `not_evaluated`.
@@ -113,7 +113,7 @@ public struct AlertBook: Sendable, Equatable {
         self.entries = entries
     }
 
-    /// The entries in the order of metrics.md, with the thresholds now
+    /// The entries in the order of docs/metrics.md, with the thresholds now
     /// configured: a stored book may predate a change of `[alerts]`.
     public func aligned(with thresholds: Configuration.Alerts) -> AlertBook {
         let current = AlertBook.initial(thresholds: thresholds)

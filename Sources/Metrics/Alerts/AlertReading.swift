@@ -1,4 +1,4 @@
-/// The four alerts of metrics.md, in its order.
+/// The four alerts of docs/metrics.md, in its order.
 public enum AlertName: String, Sendable, CaseIterable {
     case errorRateHigh = "error_rate_high"
     case conversionRateLow = "conversion_rate_low"

@@ -1,12 +1,12 @@
 
-/// The alert rules of metrics.md as pure functions.
+/// The alert rules of docs/metrics.md as pure functions.
 public enum AlertRules {
     /// Fewest commands in 24 h for `error_rate_high` to be evaluated.
     public static let minimumCommands = 20
     /// Fewest users for `conversion_rate_low` to be evaluated.
     public static let minimumUsers = 20
 
-    /// Every alert, in the order of metrics.md.
+    /// Every alert, in the order of docs/metrics.md.
     public static func evaluate(_ inputs: AlertInputs, thresholds alerts: Configuration.Alerts) -> [AlertReading] {
         let measured = [errorRate(inputs, alerts.errorRate), conversionRate(inputs, alerts.conversionRate),
                         apiCost(inputs, alerts.apiCostPerDay), noActivity(inputs, hours: alerts.noActivityHours)]
@@ -16,7 +16,7 @@ public enum AlertRules {
     }
 
     /// Each alert's threshold as JSON holds it (a fraction or hours as a
-    /// number, money as a string), in the order of metrics.md.
+    /// number, money as a string), in the order of docs/metrics.md.
     public static func thresholds(_ alerts: Configuration.Alerts) -> [(name: AlertName, threshold: JSONValue)] {
         [(.errorRateHigh, .number(alerts.errorRate.description)), (.conversionRateLow, .number(alerts.conversionRate.description)),
          (.apiCostHigh, .money(alerts.apiCostPerDay)), (.noActivity, .real(alerts.noActivityHours))]

@@ -1,4 +1,4 @@
-/// Everything `sentinel.toml` can say (site.md, "Configuration"), with the
+/// Everything `sentinel.toml` can say (docs/configuration.md), with the
 /// defaults that apply when a key is absent.
 public struct Configuration: Sendable {
     /// `[redis]`.

@@ -1,4 +1,4 @@
-/// The figures computed when building (metrics.md, "Derived figures"):
+/// The figures computed when building (docs/metrics.md, "Derived figures"):
 /// nil wherever the page says the figure is undefined, never 0 or NaN.
 public struct DerivedFigures: Sendable, Equatable {
     /// 12 × MRR.

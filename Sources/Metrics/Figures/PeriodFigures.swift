@@ -1,4 +1,4 @@
-/// A week's or a month's figures from its daily snapshots (metrics.md,
+/// A week's or a month's figures from its daily snapshots (docs/metrics.md,
 /// "Weekly and monthly figures"): flows summed, stocks of the last day,
 /// distinct actives where a snapshot holds them, the mean DAU.
 public struct PeriodFigures: Sendable, Equatable {

@@ -1,6 +1,6 @@
 
 /// One local day's figures, as `snapshots/YYYY-MM-DD.json` holds them
-/// (metrics.md, "The daily snapshot").
+/// (docs/metrics.md, "The daily snapshot").
 public struct Snapshot: Sendable, Equatable {
     /// Whether the day was over at capture.
     public enum Status: String, Sendable { case complete, partial }

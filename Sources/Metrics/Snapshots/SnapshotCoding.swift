@@ -1,4 +1,4 @@
-/// The snapshot file's exact layout: keys in metrics.md's order, maps
+/// The snapshot file's exact layout: keys in docs/metrics.md's order, maps
 /// sorted by bytes, two-space indentation, same input, same bytes.
 extension Snapshot {
     /// The snapshot as a JSON document.

@@ -11,7 +11,7 @@ extension Snapshot {
 
     /// The first field out of range, as `field: reason`; nil when every one is in range.
     /// Flows and `users.total` are never negative; stocks (premium, free,
-    /// MRR) may be, as metrics.md says of a rewind past an inconsistency.
+    /// MRR) may be, as docs/metrics.md says of a rewind past an inconsistency.
     public func rangeProblem() -> String? {
         func flow(_ value: Int, _ field: String) -> String? {
             value < 0 ? "\(field): \(value) is negative" : stock(value, field)

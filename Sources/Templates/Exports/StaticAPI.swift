@@ -1,6 +1,6 @@
 import Metrics
 
-/// `api/*.json` (site.md): the static counterparts of the seed service's
+/// `api/*.json` (docs/site.md): the static counterparts of the seed service's
 /// `/analytics/*` routes. Keys in a fixed order, money as decimal strings,
 /// rates as fractions, `null` where a figure is undefined.
 struct StaticAPI {
@@ -19,7 +19,7 @@ struct StaticAPI {
 
     var asOf: JSONValue { JSONValue.instant(data.latest?.snapshot.capturedAt) }
 
-    /// `as_of` and the latest day's `kpis`, exactly the keys of site.md.
+    /// `as_of` and the latest day's `kpis`, exactly the keys of docs/site.md.
     func overview() -> JSONValue {
         let s = data.latest?.snapshot, f = data.latest?.figures
         let kpis: [(String, JSONValue)] = [

@@ -1,6 +1,6 @@
 import Metrics
 
-/// Every file of the published site (site.md, "Published site"): the
+/// Every file of the published site (docs/site.md): the
 /// reports and archive, the dashboard, the static API, the CSV files, the
 /// feed, a 404 page and the assets.
 public struct SiteContent: Sendable {

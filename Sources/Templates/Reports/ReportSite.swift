@@ -1,7 +1,7 @@
 import Dispatch
 import Metrics
 
-/// The report part of the site (site.md): every daily, weekly and monthly
+/// The report part of the site (docs/site.md): every daily, weekly and monthly
 /// report as Markdown and as a page, and the archive.
 struct ReportSite: Sendable {
     /// Snapshots, figures, settings.

@@ -6,7 +6,7 @@ server under a sub-path.
 
 Run from the repository root (after `swift build`)::
 
-    python3 -m unittest discover -s tests/system -v
+    python3 -m unittest discover -s system-tests -v
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ NOW = "2026-11-20T10:00:00Z"
 DAYS = 40
 USER_PREFIX = "uid-7f3c9a-"
 TITLE = "Crypto & <Sentinel>"
-CORPUS = [line for line in (support.REPO_ROOT / "tests/corpus/hostile-names.txt").read_text("utf-8").splitlines()
+CORPUS = [line for line in (support.REPO_ROOT / "system-tests/corpus/hostile-names.txt").read_text("utf-8").splitlines()
           if line and not line.startswith("#|")]
 IMG_PAYLOAD = CORPUS[0]
 

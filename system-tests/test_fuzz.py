@@ -7,7 +7,7 @@ the same figures as without the noise.
 
 Run from the repository root (after `swift build`)::
 
-    python3 -m unittest discover -s tests/system -p test_fuzz.py -v
+    python3 -m unittest discover -s system-tests -p test_fuzz.py -v
 """
 
 from __future__ import annotations

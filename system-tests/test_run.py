@@ -4,7 +4,7 @@ Telegram's Bot API, and a stand-in sendmail that keeps what it receives.
 
 Run from the repository root (after `swift build`)::
 
-    python3 -m unittest discover -s tests/system -v
+    python3 -m unittest discover -s system-tests -v
 """
 
 from __future__ import annotations

@@ -73,35 +73,6 @@ def load(port: int, payload: bytes, password: "str | None" = None) -> None:
     subprocess.run(["redis-cli", "-p", str(port), *auth, "--pipe"], input=payload, check=True, capture_output=True)
 
 
-class Redis:
-    """A redis-server with extra options (support.RedisServer takes none)."""
-
-    def __init__(self, *options: str) -> None:
-        self.directory = tempfile.mkdtemp(prefix="sentinel-reliability-redis-")
-        self.port = support.free_port()
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", self.directory, *options],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as connection:
-                    connection.sendall(b"PING\r\n")
-                    # With requirepass the answer is -NOAUTH: any answer means it listens.
-                    if connection.recv(16):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait()
-        shutil.rmtree(self.directory, ignore_errors=True)
-
-
 class CuttingProxy:
     """A TCP relay in front of a real redis-server that passes everything the
     client sends but only the first `budget` bytes of what the server answers,
@@ -316,9 +287,9 @@ class CrashSafetyTests(Scratch):
 
 
 class RedisFaultTests(Scratch):
-    def loaded_redis(self) -> Redis:
+    def loaded_redis(self) -> support.RedisServer:
         """A redis-server holding big_dataset(): replies large enough to be cut."""
-        redis = Redis()
+        redis = support.RedisServer()
         self.addCleanup(redis.stop)
         load(redis.port, big_dataset())
         return redis
@@ -340,7 +311,7 @@ class RedisFaultTests(Scratch):
         self.assertRedisFailure(run(write_config(work), url, work, T1), work)
 
     def test_a_wrong_password_and_a_missing_one(self):
-        redis = Redis("--requirepass", "realpass")
+        redis = support.RedisServer("--requirepass", "realpass")
         self.addCleanup(redis.stop)
         for url in (f"redis://:{PASSWORD}@127.0.0.1:{redis.port}/0", f"redis://127.0.0.1:{redis.port}/0"):
             with self.subTest(url=url.replace(PASSWORD, "***")):
@@ -348,13 +319,13 @@ class RedisFaultTests(Scratch):
                 self.assertRedisFailure(run(write_config(work), url, work, T1), work)
 
     def test_a_password_for_a_server_without_one(self):
-        redis = Redis()
+        redis = support.RedisServer()
         self.addCleanup(redis.stop)
         work = self.scratch()
         self.assertRedisFailure(run(write_config(work), f"redis://:{PASSWORD}@127.0.0.1:{redis.port}/0", work, T1), work)
 
     def test_a_database_out_of_range(self):
-        redis = Redis()
+        redis = support.RedisServer()
         self.addCleanup(redis.stop)
         work = self.scratch()
         result = run(write_config(work), f"redis://127.0.0.1:{redis.port}/99", work, T1)
@@ -362,7 +333,7 @@ class RedisFaultTests(Scratch):
         self.assertIn("99", result.stderr)
 
     def test_keys_of_the_wrong_type(self):
-        redis = Redis()
+        redis = support.RedisServer()
         self.addCleanup(redis.stop)
         for key, kind in (("sentinel:events", "stream"), ("sentinel:users", "hash"), ("sentinel:subscriptions", "hash")):
             with self.subTest(key=key):
@@ -373,7 +344,7 @@ class RedisFaultTests(Scratch):
                 self.assertIn(key, result.stderr)
 
     def test_a_server_slower_than_the_timeout(self):
-        redis = Redis("--enable-debug-command", "yes")
+        redis = support.RedisServer("--enable-debug-command", "yes")
         self.addCleanup(redis.stop)
         work = self.scratch()
         sleeper = subprocess.Popen(["redis-cli", "-p", str(redis.port), "DEBUG", "SLEEP", "3"], stdout=subprocess.DEVNULL)
@@ -440,7 +411,7 @@ class RedisFaultTests(Scratch):
         self.assertIn("the stream changed while it was read", stderr)
 
     def test_an_empty_database_is_an_empty_report(self):
-        redis = Redis()
+        redis = support.RedisServer()
         self.addCleanup(redis.stop)
         work = self.scratch()
         result = run(write_config(work), f"redis://127.0.0.1:{redis.port}/0", work, T1)
@@ -559,7 +530,7 @@ class ConfigurationTests(Scratch):
 
 class PrivacyTests(Scratch):
     def test_no_user_id_or_password_reaches_the_site_the_state_or_the_logs(self):
-        redis = Redis("--requirepass", PASSWORD)
+        redis = support.RedisServer("--requirepass", PASSWORD)
         self.addCleanup(redis.stop)
         users = [f"uid-PRIVATE-{n}" for n in range(300)]
         start, commands = ms(T1) - 20 * DAY_MS, []
