@@ -24,20 +24,31 @@ public struct TemplateSet: Sendable {
     }
 
     /// Finds the folder: `explicit` (`--templates`), else
-    /// `$SENTINEL_TEMPLATES`, else `./site-template`, else the nearest
-    /// `site-template` above the executable (an installed or built copy).
+    /// `$SENTINEL_TEMPLATES`, else `./site-template`, else the installed
+    /// copy beside the executable (`PREFIX/bin/sentinel-gen` reads
+    /// `PREFIX/share/sentinel/site-template`), else the nearest
+    /// `site-template` above it (a build in a checkout).
     public static func locate(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let explicit { return explicit }
         if let path = environment["SENTINEL_TEMPLATES"], !path.isEmpty { return path }
         let manager = FileManager.default
         if manager.fileExists(atPath: "site-template/layout.mustache") { return "site-template" }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var directory = executableDirectory()
+        let installed = directory.deletingLastPathComponent().appendingPathComponent("share/sentinel/site-template")
+        if manager.fileExists(atPath: installed.appendingPathComponent("layout.mustache").path) { return installed.path }
         for _ in 0..<6 {
             let candidate = directory.appendingPathComponent("site-template")
             if manager.fileExists(atPath: candidate.appendingPathComponent("layout.mustache").path) { return candidate.path }
             directory = directory.deletingLastPathComponent()
         }
         return nil
+    }
+
+    /// The folder of the running executable, from /proc (argv[0] may be a
+    /// bare name found on PATH), symlinks resolved.
+    static func executableDirectory() -> URL {
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
     /// Reads and parses the templates of a folder.
