@@ -7,20 +7,33 @@ with a message saying what to install. The end-to-end test runs the
 ``sentinel-gen`` binary (``$SENTINEL_GEN``, else ``.build/debug`` or
 ``.build/release`` of the repository) and fails if it has not been built.
 
-Run from the repository root::
+They test the *installed* package ``sentinel_tracker`` (distribution
+``sentinel-tracker``)::
 
-    python3 -m unittest discover -s clients/python/tests -v
+    clients/python/run_tests.sh
+
+installs ``clients/python`` into a fresh virtual environment and runs them
+with its interpreter and ``SENTINEL_TRACKER_EXPECT_INSTALLED=1``, which makes
+:class:`PackageTests` check that the package was imported from that
+environment's site-packages. With ``SENTINEL_TRACKER_FROM_SOURCE=1`` they
+import the source tree (``clients/python``) instead, to iterate without
+installing::
+
+    SENTINEL_TRACKER_FROM_SOURCE=1 python3 -m unittest discover -s clients/python/tests -v
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -28,13 +41,17 @@ import unittest
 import uuid
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from importlib import metadata
 from pathlib import Path
 from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 CLIENT_DIR = HERE.parent
 REPO_ROOT = CLIENT_DIR.parent.parent
-sys.path.insert(0, str(CLIENT_DIR))
+FROM_SOURCE = os.environ.get("SENTINEL_TRACKER_FROM_SOURCE") == "1"
+EXPECT_INSTALLED = os.environ.get("SENTINEL_TRACKER_EXPECT_INSTALLED") == "1"
+if FROM_SOURCE:
+    sys.path.insert(0, str(CLIENT_DIR))
 
 try:
     import redis
@@ -68,6 +85,12 @@ def free_port() -> int:
 def setUpModule() -> None:
     global SERVER, PORT, SERVER_DIR
     if IMPORT_ERROR is not None:
+        if getattr(IMPORT_ERROR, "name", None) == "sentinel_tracker":
+            raise RuntimeError(
+                f"the sentinel_tracker package is not installed for {sys.executable}: run "
+                f"clients/python/run_tests.sh (it installs it into a fresh virtual environment), "
+                f"or `{sys.executable} -m pip install ./clients/python`, or set "
+                f"SENTINEL_TRACKER_FROM_SOURCE=1 to test the source tree ({IMPORT_ERROR})")
         raise RuntimeError(
             f"the redis package (redis-py) is required: install it with "
             f"`{sys.executable} -m pip install redis` ({IMPORT_ERROR})")
@@ -154,6 +177,54 @@ class RedisCase(unittest.TestCase):
 
     def fields(self) -> list:
         return [f for _, f in self.entries()]
+
+
+class PackageTests(unittest.TestCase):
+    """The package imported is the one expected, with the public API."""
+
+    def test_public_api(self) -> None:
+        self.assertEqual(st.__all__, ["AsyncTracker", "SentinelValueError", "Tracker", "DEFAULT_PREFIX",
+                                      "DEFAULT_RETENTION"])
+        for name in st.__all__ + ["CommandTimer", "AsyncCommandTimer", "SILENT_TIMEOUT", "UserId", "Money",
+                                  "Latency", "Timestamp", "logger", "__version__"]:
+            self.assertTrue(hasattr(st, name), name)
+        self.assertTrue(issubclass(SentinelValueError, ValueError))
+        self.assertEqual((st.DEFAULT_PREFIX, st.DEFAULT_RETENTION, st.SILENT_TIMEOUT),
+                         ("sentinel:", timedelta(days=30), 0.5))
+        self.assertIs(st.logger, logging.getLogger("sentinel_tracker"))
+
+    def test_version_is_the_distribution_version(self) -> None:
+        pyproject = (CLIENT_DIR / "pyproject.toml").read_text(encoding="utf-8")
+        declared = re.search(r'^version = "([^"]+)"', pyproject, re.MULTILINE)
+        self.assertIsNotNone(declared, "no version in clients/python/pyproject.toml")
+        self.assertEqual(st.__version__, declared.group(1))
+
+    def test_imported_from_the_expected_place(self) -> None:
+        package = Path(st.__file__).resolve().parent
+        self.assertEqual(package.name, "sentinel_tracker")
+        if FROM_SOURCE:
+            self.assertEqual(package, CLIENT_DIR / "sentinel_tracker")
+        if not EXPECT_INSTALLED:
+            return
+        # run_tests.sh: the package installed in its virtual environment, as
+        # built from the source tree, not the source tree itself.
+        site_packages = Path(sysconfig.get_paths()["purelib"]).resolve()
+        self.assertNotEqual(sys.prefix, sys.base_prefix, f"{sys.executable} is not in a virtual environment")
+        self.assertIn(Path(sys.prefix).resolve(), site_packages.parents)
+        self.assertEqual(package, site_packages / "sentinel_tracker",
+                         f"sentinel_tracker was imported from {package}, not from {site_packages}")
+        installed, source = package_files(package), package_files(CLIENT_DIR / "sentinel_tracker")
+        self.assertEqual(sorted(installed), sorted(source), "the installed files are not the source's")
+        self.assertTrue(installed == source, "an installed module differs from its source (a stale build/?)")
+        distribution = metadata.distribution("sentinel-tracker")
+        self.assertEqual(distribution.version, st.__version__)
+        self.assertEqual(distribution.requires, ["redis>=4.2"])
+
+
+def package_files(folder: Path) -> dict:
+    """name -> content of the package's modules and py.typed in ``folder``."""
+    return {path.name: path.read_bytes() for path in folder.iterdir()
+            if path.is_file() and (path.suffix == ".py" or path.name == "py.typed")}
 
 
 class EventTests(RedisCase):
