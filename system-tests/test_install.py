@@ -102,7 +102,7 @@ class InstallTests(unittest.TestCase):
         self.assertEqual(verified.returncode, 0, verified.stdout + verified.stderr)
         service = (units / "sentinel.service").read_text()
         for setting in ("Type=oneshot", "User=sentinel", "ProtectSystem=strict", "ReadWritePaths=/var/lib/sentinel",
-                        "EnvironmentFile=/etc/sentinel/sentinel.env"):
+                        "EnvironmentFile=-/etc/sentinel/sentinel.env"):
             self.assertIn(setting, service)
         timer = (units / "sentinel.timer").read_text()
         self.assertIn("OnCalendar=*:0/15", timer)

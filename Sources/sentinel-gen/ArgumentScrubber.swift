@@ -19,16 +19,19 @@ enum ArgumentScrubber {
         }
     }
 
-    /// The bytes of the password in `scheme://[user]:password@host…`, if any.
+    /// The bytes of the password in `scheme://[user]:password@host…` or
+    /// `scheme://password@host…`, read as `RedisEndpoint` reads them: the
+    /// credentials end at the last `@`, so a password may hold `/` or `?`.
     static func passwordRange(in bytes: [UInt8]) -> Range<Int>? {
         let marker = Array("://".utf8)
-        guard let start = (0...max(0, bytes.count - marker.count)).first(where: { bytes[$0..<min(bytes.count, $0 + marker.count)].elementsEqual(marker) })
+        guard bytes.count > marker.count,
+              let start = (0...(bytes.count - marker.count)).first(where: { bytes[$0..<$0 + marker.count].elementsEqual(marker) })
         else { return nil }
-        let authorityStart = start + marker.count
-        let authorityEnd = bytes[authorityStart...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) ?? bytes.count
-        guard let at = bytes[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")),
-              let colon = bytes[authorityStart..<at].firstIndex(of: UInt8(ascii: ":")), colon + 1 < at
-        else { return nil }
-        return (colon + 1)..<at
+        let credentialsStart = start + marker.count
+        guard let at = bytes[credentialsStart...].lastIndex(of: UInt8(ascii: "@")), at > credentialsStart else { return nil }
+        if let colon = bytes[credentialsStart..<at].firstIndex(of: UInt8(ascii: ":")) {
+            return colon + 1 < at ? (colon + 1)..<at : nil
+        }
+        return credentialsStart..<at
     }
 }

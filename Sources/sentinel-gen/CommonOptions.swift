@@ -67,6 +67,14 @@ struct CommonOptions: ParsableArguments {
         return instant
     }
 
+    /// A timeout in seconds: finite, from a millisecond to a day (a smaller
+    /// one would mean no timeout to the socket, a larger one no bound).
+    static func checkSeconds(_ value: Double, _ option: String) throws {
+        guard value.isFinite, value >= 0.001, value <= 86_400 else {
+            throw JobFailure(.usage, "\(option): expected a number of seconds from 0.001 to 86400, got \(value)")
+        }
+    }
+
     /// A logger that prints plain lines on stderr.
     func logger(label: String) -> Logger {
         var logger = Logger(label: label) { _ in PlainLogHandler() }

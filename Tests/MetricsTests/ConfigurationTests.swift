@@ -112,7 +112,7 @@ import Testing
         ("[alerts]\nno_activity_hours = 0", "sentinel.toml: alerts.no_activity_hours: expected a number of hours above 0 up to 8784, got 0"),
         ("[alerts]\ncooldown_hours = -1", "sentinel.toml: alerts.cooldown_hours: expected a number of hours from 0 up to 8784, got -1"),
         ("[alerts]\nwebhooks = [\"ftp://x\"]", "sentinel.toml: alerts.webhooks[0]: expected an http(s) URL, got \"ftp://x\""),
-        ("[alerts]\nwebhooks = \"https://x\"", "sentinel.toml: alerts.webhooks: expected an array of strings, got \"https://x\""),
+        ("[alerts]\nwebhooks = \"https://x\"", "sentinel.toml: alerts.webhooks: expected an array of strings, got a text of 9 characters (not shown: it may hold a secret)"),
         ("[redis]\nurl = \"redis://:secret@localhost:6379\"", "sentinel.toml: redis.url: a password does not belong in the file; put it in the environment variable named by redis.password_env"),
         ("[redis]\nurl = \"http://localhost\"", "sentinel.toml: redis.url: expected redis://[:password@]host[:port][/db] or unix:///path"),
         ("[redis]\nurl = \"rediss://localhost\"", "sentinel.toml: redis.url: TLS (rediss://) is not supported; use redis:// on a trusted network or a unix socket"),

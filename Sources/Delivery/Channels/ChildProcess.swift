@@ -51,7 +51,7 @@ struct ChildProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        sentinel_spawn_attributes(&attributes, 1)
+        guard sentinel_spawn_attributes(&attributes, 1) == 0 else { return .notStarted("cannot set up the process attributes") }
 
         let arguments = ["/bin/sh", "-c", "exec " + command]
         var pid: pid_t = 0
@@ -94,6 +94,7 @@ struct ChildProcess {
             }
             if Date() > deadline {
                 kill(-pid, SIGKILL)
+                kill(pid, SIGKILL)
                 if status == nil { var raw: Int32 = 0; waitpid(pid, &raw, 0) }
                 return .timedOut
             }

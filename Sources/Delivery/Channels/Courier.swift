@@ -71,7 +71,7 @@ public struct Courier: Sendable {
                 guard Double(seconds) + min(timeout, 1) < deadline.timeIntervalSinceNow, attempt < attempts else {
                     return .deferred("Telegram asked to wait \(seconds) s; left for the next run")
                 }
-                try? await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000)
+                try? await Task.sleep(nanoseconds: UInt64(min(seconds, 86_400)) * 1_000_000_000)
                 continue
             case .failed:
                 guard attempt < attempts, wait < deadline.timeIntervalSinceNow else { return last }

@@ -52,9 +52,14 @@ private struct TableWalker {
         ConfigurationError(origin: origin, key: key, message: message)
     }
 
+    /// A value as an error shows it. A text that may be a secret (a token
+    /// or a URL put where a variable's name or a list belongs) is not shown.
     func shown(_ value: TOMLValueConvertible) -> String {
         switch value.type {
-        case .string: return "\"\(value.string ?? "")\""
+        case .string:
+            let text = value.string ?? ""
+            let plain = text.utf8.count <= 64 && !text.contains(where: { ":/@?".contains($0) || $0.isNewline })
+            return plain ? "\"\(text)\"" : "a text of \(text.count) characters (not shown: it may hold a secret)"
         case .int: return String(value.int ?? 0)
         case .double: return String(value.double ?? 0)
         case .bool: return String(value.bool ?? false)
@@ -154,7 +159,7 @@ private struct TableWalker {
     func variableName(_ value: TOMLValueConvertible, _ key: String) throws(ConfigurationError) -> String {
         let text = try string(value, key)
         guard !text.isEmpty, text.utf8.allSatisfy({ $0 == 95 || ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }) else {
-            throw fail(key, "expected the name of an environment variable, got \"\(text)\"")
+            throw fail(key, "expected the name of an environment variable, got \(shown(value))")
         }
         return text
     }

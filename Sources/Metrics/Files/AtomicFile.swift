@@ -29,7 +29,8 @@ public enum AtomicFile {
                              mode: mode_t = 0o644) throws(Failure) {
         let directory = split(path).0
         let temporary = temporaryPath(for: path)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        // O_NOFOLLOW: a symlink planted at the temporary name is not followed.
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         // An existing file keeps its mode through O_CREAT: set it.
         if fd >= 0 { fchmod(fd, mode) }
         guard fd >= 0 else { throw Failure(path: temporary, reason: errorText()) }

@@ -66,6 +66,11 @@ public final class PublishTarget {
     /// with it when pruned, and the site would publish the outbox.
     static func checkApart(state: String, publisher: SitePublisher) throws(Failure) {
         let (parent, base) = AtomicFile.split(publisher.output)
+        // `.`, `..` and an empty name are folders that already hold something
+        // (the current one, its parent): never a path to publish to.
+        guard !base.isEmpty, base != ".", base != ".." else {
+            throw .refused("--output \(publisher.output): name a folder of its own for the site, such as /var/lib/sentinel/output")
+        }
         let stateArea = resolved(state)
         for area in [(parent == "/" ? "" : resolved(parent)) + "/" + base, resolved(publisher.releases)] {
             if contains(area, stateArea) || contains(stateArea, area) {

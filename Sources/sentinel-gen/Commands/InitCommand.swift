@@ -50,10 +50,10 @@ struct InitCommand: ParsableCommand {
             Next:
               1. Edit \(folder)/sentinel.toml: timezone, currencies, alerts, deliveries.
                  Secrets go in the environment, never in the file: SENTINEL_REDIS_PASSWORD, SENTINEL_TELEGRAM_TOKEN.
-              2. Try it once:
+              2. Try it once, as the user who will run it (the state's lock and files are that user's):
                    cd \(folder) && \(binary) run
-              3. Run it every 15 minutes, with cron:
-                   */15 * * * * cd \(folder) && \(binary) run --quiet >>/var/log/sentinel.log 2>&1
+              3. Run it every 15 minutes, with cron (in that user's crontab):
+                   */15 * * * * cd \(folder) && \(binary) run --quiet >>\(folder)/sentinel.log 2>&1
                  or with systemd: \(share)/systemd/sentinel.service and sentinel.timer (see docs/deploying.md).
               4. Serve the site: point nginx's root at the output symlink:
                    server { listen 80; root \(folder)/output; index index.html; error_page 404 /404.html; }

@@ -32,9 +32,8 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = try options.loadConfiguration()
         let endpoint = try options.endpoint(configuration)
         let now = try options.instant(configuration)
-        guard redisTimeout > 0, deliveryTimeout > 0 else {
-            throw JobFailure(.usage, "--redis-timeout and --delivery-timeout: expected a number of seconds above 0")
-        }
+        try CommonOptions.checkSeconds(redisTimeout, "--redis-timeout")
+        try CommonOptions.checkSeconds(deliveryTimeout, "--delivery-timeout")
         guard let directory = TemplateSet.locate(explicit: templates) else {
             throw JobFailure(.failure, "run: no site-template folder found; pass --templates DIR")
         }

@@ -21,7 +21,7 @@ struct SnapshotCommand: ParsableCommand {
         let configuration = try options.loadConfiguration()
         let endpoint = try options.endpoint(configuration)
         let now = try options.instant(configuration)
-        guard redisTimeout > 0 else { throw JobFailure(.usage, "--redis-timeout: expected a number of seconds above 0") }
+        try CommonOptions.checkSeconds(redisTimeout, "--redis-timeout")
         let logger = options.logger(label: "sentinel.snapshot")
         RedisConnection.keepHeapForLargeReplies()
         var run = SnapshotRun(configuration: configuration, endpoint: endpoint, stateDirectory: options.state, now: now)

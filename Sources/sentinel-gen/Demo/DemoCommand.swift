@@ -53,6 +53,7 @@ struct DemoCommand: AsyncParsableCommand {
         guard let directory = TemplateSet.locate(explicit: templates) else {
             throw JobFailure(.failure, "demo: no site-template folder found; pass --templates DIR")
         }
+        try StateLock.check(output: options.output, state: options.state)
         try guardState()
         let logger = options.logger(label: "sentinel.demo")
 
