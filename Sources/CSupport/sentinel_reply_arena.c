@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(SENTINEL_TOKEN_STRING == REDIS_REPLY_STRING && SENTINEL_TOKEN_ARRAY == REDIS_REPLY_ARRAY
+                   && SENTINEL_TOKEN_INTEGER == REDIS_REPLY_INTEGER && SENTINEL_TOKEN_NIL == REDIS_REPLY_NIL
+                   && SENTINEL_TOKEN_STATUS == REDIS_REPLY_STATUS && SENTINEL_TOKEN_ERROR == REDIS_REPLY_ERROR,
+               "token types are hiredis's reply types");
+
 static inline int sentinel_arena_reserve(sentinel_arena *a, size_t tokens_needed) {
     if (tokens_needed <= a->token_capacity) return 1;
     size_t capacity = a->token_capacity ? a->token_capacity * 2 : 4096;

@@ -6,6 +6,15 @@
 
 struct redisContext;
 
+/* A token's type: hiredis's REDIS_REPLY_* values (checked in the .c
+   file), named here so that readers of the arena need not see hiredis. */
+#define SENTINEL_TOKEN_STRING 1
+#define SENTINEL_TOKEN_ARRAY 2
+#define SENTINEL_TOKEN_INTEGER 3
+#define SENTINEL_TOKEN_NIL 4
+#define SENTINEL_TOKEN_STATUS 5
+#define SENTINEL_TOKEN_ERROR 6
+
 /*
  * A reply arena for hiredis's reader: instead of one malloc'ed redisReply
  * (plus its string and element vector) per element, every element of a
@@ -14,7 +23,7 @@ struct redisContext;
  * stream batch of 100,000 elements allocates nothing.
  */
 typedef struct sentinel_token {
-    int32_t type;    /* REDIS_REPLY_* */
+    int32_t type;    /* SENTINEL_TOKEN_* */
     int32_t count;   /* elements, for an array */
     uint32_t offset; /* into bytes, for a string, status or error */
     uint32_t length; /* 16 bytes a token: a million-user HGETALL is two million */

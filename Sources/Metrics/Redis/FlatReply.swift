@@ -1,4 +1,3 @@
-import CHiredis
 import CSupport
 import Glibc
 
@@ -13,21 +12,21 @@ public struct StreamBatch {
 
     /// Checks the shape (an array of [id, [name, value, ...] or nil]).
     init?(tokens: UnsafePointer<sentinel_token>, count: Int, bytes: UnsafeRawPointer?) {
-        guard tokens[0].type == REDIS_REPLY_ARRAY || tokens[0].type == REDIS_REPLY_NIL else { return nil }
+        guard tokens[0].type == SENTINEL_TOKEN_ARRAY || tokens[0].type == SENTINEL_TOKEN_NIL else { return nil }
         self.tokens = tokens
         self.bytes = bytes
-        let entries = tokens[0].type == REDIS_REPLY_ARRAY ? Int(tokens[0].count) : 0
+        let entries = tokens[0].type == SENTINEL_TOKEN_ARRAY ? Int(tokens[0].count) : 0
         var starts: [Int] = []
         starts.reserveCapacity(entries)
         var index = 1
         for _ in 0..<entries {
             guard index + 2 < count || (index + 2 == count && tokens[index].count == 1),
-                  tokens[index].type == REDIS_REPLY_ARRAY, tokens[index].count >= 1,
-                  tokens[index + 1].type == REDIS_REPLY_STRING else { return nil }
+                  tokens[index].type == SENTINEL_TOKEN_ARRAY, tokens[index].count >= 1,
+                  tokens[index + 1].type == SENTINEL_TOKEN_STRING else { return nil }
             starts.append(index + 1)
             if tokens[index].count == 1 { index += 2; continue }
             let fields = tokens[index + 2]
-            if fields.type == REDIS_REPLY_ARRAY {
+            if fields.type == SENTINEL_TOKEN_ARRAY {
                 index += 3 + Int(fields.count)
             } else {
                 index += 3
@@ -52,7 +51,7 @@ public struct StreamBatch {
         for start in starts {
             let header = tokens[start - 1]
             var list = FieldList(batch: self, first: 0, count: 0)
-            if header.count >= 2, tokens[start + 1].type == REDIS_REPLY_ARRAY {
+            if header.count >= 2, tokens[start + 1].type == SENTINEL_TOKEN_ARRAY {
                 list = FieldList(batch: self, first: start + 2, count: Int(tokens[start + 1].count))
             }
             body(buffer(tokens[start]), list)
@@ -99,11 +98,11 @@ public struct FlatReply {
     /// The kind of element `i`.
     public func kind(_ i: Int) -> Kind {
         switch tokens![i].type {
-        case REDIS_REPLY_STRING: return .string
-        case REDIS_REPLY_STATUS: return .status
-        case REDIS_REPLY_ERROR: return .error
-        case REDIS_REPLY_INTEGER: return .integer
-        case REDIS_REPLY_ARRAY: return .array
+        case SENTINEL_TOKEN_STRING: return .string
+        case SENTINEL_TOKEN_STATUS: return .status
+        case SENTINEL_TOKEN_ERROR: return .error
+        case SENTINEL_TOKEN_INTEGER: return .integer
+        case SENTINEL_TOKEN_ARRAY: return .array
         default: return .null
         }
     }
