@@ -75,15 +75,12 @@ struct AtomFeed {
     /// XML text: what XML 1.0 forbids (controls other than tab and
     /// newline, U+FFFE, U+FFFF) dropped, then escaped as HTML is.
     static func escape(_ text: String) -> String {
-        let forbidden = text.unicodeScalars.contains { scalar in
+        func forbidden(_ scalar: Unicode.Scalar) -> Bool {
             (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0xFFFE || scalar.value == 0xFFFF
         }
-        guard forbidden else { return HTMLEscaping.escape(text) }
+        guard text.unicodeScalars.contains(where: forbidden) else { return HTMLEscaping.escape(text) }
         var kept = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars where !((scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r")
-                                                  || scalar.value == 0xFFFE || scalar.value == 0xFFFF) {
-            kept.append(scalar)
-        }
+        kept.append(contentsOf: text.unicodeScalars.filter { !forbidden($0) })
         return HTMLEscaping.escape(String(kept))
     }
 }

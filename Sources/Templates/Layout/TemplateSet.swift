@@ -44,11 +44,15 @@ public struct TemplateSet: Sendable {
         return nil
     }
 
-    /// The folder of the running executable, from /proc (argv[0] may be a
-    /// bare name found on PATH), symlinks resolved.
+    /// The running executable's path, from /proc (argv[0] may be a bare
+    /// name found on PATH).
+    public static func executablePath() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// The folder of the running executable, symlinks resolved.
     static func executableDirectory() -> URL {
-        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent()
+        URL(fileURLWithPath: executablePath()).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
     /// Reads and parses the templates of a folder.

@@ -91,10 +91,11 @@ public struct SitePublisher {
         var info = stat()
         // Checked again just before the swap: something put at --output
         // while the site rendered is not replaced.
-        if lstat(output, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR && currentRelease() == nil {
+        let exists = lstat(output, &info) == 0
+        if exists && (info.st_mode & S_IFMT) != S_IFDIR && currentRelease() == nil {
             throw AtomicFile.Failure(path: output, reason: "is no longer a site sentinel-gen published (it changed during the build); nothing was replaced")
         }
-        if lstat(output, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+        if exists && (info.st_mode & S_IFMT) == S_IFDIR {
             // An empty folder (PublishTarget refuses any other): rmdir
             // fails on one that gained a file since, and nothing is lost.
             guard rmdir(output) == 0 else { throw AtomicFile.Failure(path: output, reason: AtomicFile.errorText()) }

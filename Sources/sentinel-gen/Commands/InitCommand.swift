@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Jobs
 import Metrics
+import Templates
 
 /// `sentinel-gen init`.
 struct InitCommand: ParsableCommand {
@@ -33,12 +34,7 @@ struct InitCommand: ParsableCommand {
                 throw JobFailure(.failure, step: "init", path: error.path, error.description)
             }
         }
-        print(InitCommand.nextSteps(folder: folder, binary: InitCommand.binary()))
-    }
-
-    /// The installed path of the running binary.
-    static func binary() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "sentinel-gen"
+        print(InitCommand.nextSteps(folder: folder, binary: TemplateSet.executablePath()))
     }
 
     /// What to do after `init`.
