@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Linux only: Sentinel calls glibc directly (Glibc, posix_spawn, flock,
-// syncfs) and links Debian's hiredis, cmark-gfm and libcurl.
+// syncfs) and links Debian's hiredis, cmark-gfm, libcurl and SQLite.
 let package = Package(
     name: "Sentinel",
     products: [
@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -38,15 +39,18 @@ let package = Package(
                 "CSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The state directory's ledger: SQLite through GRDB, one file.
+        .target(name: "Ledger", dependencies: ["Metrics", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Templates",
             dependencies: ["Metrics", "CCmarkGFM", "CSupport", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .target(name: "Delivery", dependencies: ["CSupport", "Metrics", "Templates", .product(name: "Crypto", package: "swift-crypto")]),
         // What each command does, step by step, over the stages above.
-        .target(name: "Jobs", dependencies: ["Metrics", "Templates", "Delivery"]),
+        .target(name: "Jobs", dependencies: ["Metrics", "Ledger", "Templates", "Delivery"]),
         .executableTarget(
             name: "sentinel-gen",
             dependencies: [
@@ -54,6 +58,7 @@ let package = Package(
                 "Templates",
                 "Delivery",
                 "Jobs",
+                "Ledger",
                 "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,7 +67,8 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Metrics", "Templates", "Delivery", "Jobs", "sentinel-gen"], exclude: ["Fixtures"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Metrics", "Ledger"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Metrics", "Ledger", "Templates", "Delivery", "Jobs", "sentinel-gen"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,9 +1,11 @@
 import Foundation
+import Ledger
 import Metrics
 
-/// `sentinel-gen snapshot` as named steps: lock, read Redis, aggregate,
-/// write. Every day is computed before any file is written, so a run that
-/// fails writes nothing.
+/// `sentinel-gen snapshot` as named steps: lock, open the ledger, read
+/// Redis (the hashes whole, the stream after the cursor), commit the
+/// ledger, write the snapshots derived from it. A run that fails before the
+/// commit changes nothing; one killed after it is completed by the next.
 public struct SnapshotRun: Sendable {
     /// What a run did.
     public struct Outcome: Sendable {
@@ -11,7 +13,7 @@ public struct SnapshotRun: Sendable {
         public var written: [LocalDay] = []
         /// Complete days left as they were.
         public var kept = 0
-        /// Stream entries read at or before now.
+        /// Stream entries applied (at or before now).
         public var eventsRead = 0
         /// Of those, rejected.
         public var rejected = 0
@@ -33,7 +35,7 @@ public struct SnapshotRun: Sendable {
     public let stateDirectory: String
     /// The run's `now`, unix ms.
     public let now: Int64
-    /// Rewrite complete days whose events were all read.
+    /// Rebuild the ledger from Redis and rewrite every day it covers.
     public var recompute = false
     /// Seconds to wait for Redis to answer.
     public var readTimeout: Double = 30
@@ -64,106 +66,93 @@ public struct SnapshotRun: Sendable {
             throw JobFailure(.failure, step: "prepare", path: error.path, error.description)
         }
         defer { withExtendedLifetime(lock) {} }
-
         var clock = StepClock()
 
+        let (database, loaded) = try openLedger(progress: progress)
+        let calendar = configuration.dayCalendar
         let validator = configuration.eventValidator
-        let state: RedisState
+        var hash = HashState(now: now, pseudonyms: Pseudonymizer(key: loaded.meta.key), forgotten: loaded.forgotten)
+        let redis: RedisState
         let connection: RedisConnection
-        // The hashes are summed up as they are read, never copied.
-        var accounts = AccountState()
         do {
             connection = try RedisConnection(endpoint: endpoint, readTimeout: readTimeout)
-            state = try RedisReader(connection: connection, prefix: configuration.redis.keyPrefix).readState(
-                users: { accounts.addUser($0, $1, now: now) },
-                subscriptions: { accounts.addSubscription($0, $1, validator: validator) })
+            redis = try RedisReader(connection: connection, prefix: configuration.redis.keyPrefix).readState(
+                users: { hash.addUser($0, $1) },
+                subscriptions: { hash.addSubscription($0, $1, validator: validator) })
         } catch {
             throw JobFailure(.redis, step: "read state", path: endpoint.location, error.message)
         }
-        accounts.finish()
-        progress("[1/4] read \(Format.grouped(state.users)) users and \(Format.grouped(state.subscriptions)) subscriptions from \(endpoint) in \(clock.lap())")
+        hash.finish()
+        try checkStream(redis, state: loaded)
+        progress("[1/4] read \(Format.grouped(redis.users)) users and \(Format.grouped(redis.subscriptions)) subscriptions from \(endpoint) in \(clock.lap())")
 
-        let oldest = state.firstID.flatMap { id in id.withUnsafeBytes { StreamAggregator.milliseconds(of: $0) } }
-        if let oldest {
-            let calendar = configuration.dayCalendar
-            let first = calendar.day(containing: min(oldest, now)), today = calendar.day(containing: now)
-            let days = today.ordinal - first.ordinal + 1
-            guard days <= SnapshotRun.maximumDays else {
-                throw JobFailure(.usage, step: "read state", path: endpoint.location,
-                                 "the stream's oldest entry is on \(first), \(Format.grouped(days)) days before \(today); "
-                                  + "a run computes at most \(Format.grouped(SnapshotRun.maximumDays)) days (check --now and the entries' IDs); nothing was written")
-            }
+        var state = loaded
+        let cursorDay = state.meta.cursorMs.map { calendar.day(containing: min($0, now)) } ?? calendar.day(containing: now)
+        try within("read ledger", database.path) { () throws(LedgerError) in
+            try database.loadDays(Array(cursorDay.ordinal...calendar.day(containing: now).ordinal), into: &state)
         }
-        var aggregator = StreamAggregator(now: now, oldestEntryMs: oldest, calendar: configuration.dayCalendar, validator: validator)
-        var entries = 0
-        if let lastID = state.lastID {
+        var applier = EventApplier(state: state, now: now, calendar: calendar, validator: validator, hash: hash)
+        if let lastID = redis.lastID {
             do {
-                try RedisReader(connection: connection, prefix: configuration.redis.keyPrefix).readStream(upTo: lastID) { batch in
-                    entries += batch.count
+                try RedisReader(connection: connection, prefix: configuration.redis.keyPrefix).readStream(after: loaded.meta.cursor, upTo: lastID) { batch in
                     batch.forEachEntry { id, list in
                         var fields = EventFields()
                         list.forEachPair { fields.set(name: $0, value: $1) }
-                        aggregator.add(id: id, fields: fields)
+                        applier.add(id: id, fields: fields)
                     }
                 }
             } catch {
                 throw JobFailure(.redis, step: "read events", path: endpoint.location, error.message)
             }
         }
-        // Entries trimmed or deleted while the stream was read would silently
-        // be missing from the figures: the run stops, and the next one reads
-        // a consistent stream.
-        guard entries == state.length else {
-            throw JobFailure(.redis, step: "read events", path: endpoint.location,
-                             "the stream changed while it was read (\(Format.grouped(state.length)) entries at the start, "
-                              + "\(Format.grouped(entries)) read: trimmed or deleted meanwhile); nothing was written, run again")
+        let gap = unreadGap(redis, before: loaded.meta, applier: applier)
+        applier.finish()
+        state = applier.state
+        if let gap {
+            state.meta.gaps.append(gap)
+            progress("warning: \(endpoint): stream entries between \(Timestamp.format(ms: gap.fromMs)) and \(Timestamp.format(ms: gap.toMs)) were trimmed before they were read; the days they cover are marked unread_gap")
         }
-        progress("[2/4] read \(Format.grouped(entries)) events in \(clock.lap())")
+        state.meta.lastNow = now
+        if let added = redis.entriesAdded { state.meta.addedThroughCursor = added - Int64(applier.future.count) }
+        progress("[2/4] read \(Format.grouped(applier.entriesRead)) new events in \(clock.lap())")
 
-        let snapshots = configuration.snapshotComputer.snapshots(from: aggregator, accounts: accounts)
+        let (days, kept, todayKept) = daysToCompute(state: &state, store: store, progress: progress)
+        try within("read ledger", database.path) { () throws(LedgerError) in
+            try database.loadDays(days.map(\.ordinal).filter { state.days[$0] == nil }, into: &state)
+        }
+        let snapshots = configuration.snapshotComputer.snapshots(of: days, state: state, hash: hash, future: applier.future, now: now)
+        try checkRanges(snapshots, store: store)
+        try within("commit ledger", database.path) { () throws(LedgerError) in try database.save(state) }
         var outcome = Outcome()
-        outcome.examples = aggregator.rejectionExamples
-        outcome.trailing = aggregator.trailingActivity
+        outcome.examples = applier.examples
+        outcome.trailing = state.meta.recent.trailing(now: now)
         outcome.today = snapshots.last
-        outcome.rejectedHashEntries = accounts.badRegistrations + accounts.badSubscriptions
-        for snapshot in snapshots {
-            outcome.eventsRead += snapshot.dataQuality.eventsRead
-            outcome.rejected += snapshot.dataQuality.rejected.reduce(0) { $0 + $1.count }
-        }
-        outcome.rejected -= outcome.rejectedHashEntries * snapshots.count
-        progress("[3/4] computed \(snapshots.count) day\(snapshots.count == 1 ? "" : "s") (\(Format.grouped(outcome.rejected)) entries rejected) in \(clock.lap())")
+        outcome.rejectedHashEntries = hash.badRegistrations + hash.badSubscriptions
+        outcome.eventsRead = applier.entriesApplied
+        outcome.rejected = applier.entriesRejected
+        outcome.kept = kept
+        progress("[3/4] committed \(Format.grouped(applier.entriesApplied)) events to the ledger and computed \(snapshots.count) day\(snapshots.count == 1 ? "" : "s") (\(Format.grouped(outcome.rejected)) entries rejected) in \(clock.lap())")
 
-        let eventsFrom = aggregator.oldestEntryRead
-        let calendar = configuration.dayCalendar
-        var toWrite: [Snapshot] = []
-        for snapshot in snapshots {
-            switch store.existing(snapshot.date) {
-            case .complete:
-                let allRead = eventsFrom.map { calendar.start(of: snapshot.date) >= $0 } ?? false
-                if recompute && allRead { toWrite.append(snapshot) } else { outcome.kept += 1 }
-            case .replaceable(let reason?):
-                progress("warning: \(store.path(for: snapshot.date)): \(reason); replaced")
-                toWrite.append(snapshot)
-            case .none, .replaceable(nil):
-                toWrite.append(snapshot)
-            }
-        }
-        // A figure out of range (absurd data the rejections did not catch,
-        // such as a rewind past a huge churn) would make every later build
-        // fail on the file: the run stops first, writing nothing.
-        for snapshot in toWrite {
-            if let problem = snapshot.rangeProblem() {
-                throw JobFailure(.failure, step: "compute", path: store.path(for: snapshot.date),
-                                 "\(store.path(for: snapshot.date)): \(problem); nothing was written")
-            }
-        }
+        let toWrite = todayKept ? Array(snapshots.dropLast()) : snapshots
         do {
             try store.write(toWrite)
         } catch {
             throw JobFailure(.failure, step: "write snapshots", path: error.path, error.description)
         }
         outcome.written = toWrite.map(\.date)
-        progress("[4/4] wrote \(toWrite.count) snapshot\(toWrite.count == 1 ? "" : "s") to \(store.directory)\(outcome.kept > 0 ? " (\(outcome.kept) complete kept)" : "") in \(clock.lap())")
+        progress("[4/4] wrote \(toWrite.count) snapshot\(toWrite.count == 1 ? "" : "s") to \(store.directory)\(kept > 0 ? " (\(kept) complete kept)" : "") in \(clock.lap())")
         return outcome
+    }
+
+    private func checkRanges(_ snapshots: [Snapshot], store: SnapshotStore) throws(JobFailure) {
+        // A figure out of range (absurd data the rejections did not catch,
+        // such as a rewind past a huge churn) would make every later build
+        // fail on the file: the run stops before committing anything.
+        for snapshot in snapshots {
+            if let problem = snapshot.rangeProblem() {
+                throw JobFailure(.failure, step: "compute", path: store.path(for: snapshot.date),
+                                 "\(store.path(for: snapshot.date)): \(problem); nothing was written")
+            }
+        }
     }
 }

@@ -124,9 +124,9 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.contains("load snapshots:") && result.stderr.contains("2026-10-27.json"), "\(result.stderr)")
         #expect(Self.tree(directory + "/site") == before)
-        let other = try Self.state(extra: ["2026-10-28.json": #"{"schema_version": 2}"#])
+        let other = try Self.state(extra: ["2026-10-28.json": #"{"schema_version": 3}"#])
         let newer = try Self.build(other)
-        #expect(newer.status == 1 && newer.stderr.contains("schema_version 2 is not supported"))
+        #expect(newer.status == 1 && newer.stderr.contains("schema_version 3 is not supported"))
     }
 
     /// A build killed at any moment leaves the previous site, whole; the

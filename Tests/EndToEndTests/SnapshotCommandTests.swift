@@ -61,7 +61,7 @@ import Testing
         #expect(snapshots.flatMap(\.acquisitionBySource) == [NamedCount(name: Name("ref:alice"), count: 1)])
         #expect(snapshots.compactMap(\.engagement.latencyP50Micros) == [850_000_000])
         #expect(snapshots.map(\.dataQuality.eventsRead).reduce(0, +) == 4)
-        #expect(result.stderr.contains("[2/4] read 4 events"))
+        #expect(result.stderr.contains("[2/4] read 4 new events"))
     }
 
     /// A fixed week with hostile names, compared byte for byte with a golden file.
@@ -121,12 +121,12 @@ import Testing
         let newer = "\(space.state)/snapshots/2026-10-26.json"
         try "garbage".write(toFile: garbage, atomically: true, encoding: .utf8)
         try #"{"schema_version":1,"date":"2026-10-25","status":"partial"}"#.write(toFile: partial, atomically: true, encoding: .utf8)
-        try #"{"schema_version":2,"status":"complete"}"#.write(toFile: newer, atomically: true, encoding: .utf8)
+        try #"{"schema_version":3,"status":"complete"}"#.write(toFile: newer, atomically: true, encoding: .utf8)
         let result = try space.snapshot(["--now", "2026-10-26T09:30:00Z"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try space.snapshot(of: "2026-10-24").status == .complete)
         #expect(try space.snapshot(of: "2026-10-25").status == .complete)
-        #expect(try space.file("2026-10-26") == #"{"schema_version":2,"status":"complete"}"#)
+        #expect(try space.file("2026-10-26") == #"{"schema_version":3,"status":"complete"}"#)
         #expect(result.stderr.contains("2026-10-24.json: not a JSON object; replaced"))
     }
 

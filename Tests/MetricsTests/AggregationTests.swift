@@ -16,14 +16,9 @@ import Testing
                    infrastructure: [Money] = []) -> [Snapshot] {
         let nowMs = AggregationTests.ms(now)
         let ids = entries.enumerated().map { "\(AggregationTests.ms($0.element.0))-\($0.offset)" }
-        var aggregator = StreamAggregator(now: nowMs, oldestEntryMs: entries.first.map { AggregationTests.ms($0.0) },
-                                          calendar: calendar, validator: validator)
-        for (index, entry) in entries.enumerated() { aggregator.add(id: ids[index], fields: entry.1) }
-        let accounts = AccountState(users: users.map { (Array($0.0.utf8), Array($0.1.utf8)) },
-                                    subscriptions: subscriptions.map { (Array($0.0.utf8), Array($0.1.utf8)) },
-                                    now: nowMs, validator: validator)
-        let computer = SnapshotComputer(calendar: calendar, revenueCurrency: "USD", costCurrency: "USD", infrastructure: infrastructure)
-        return computer.snapshots(from: aggregator, accounts: accounts)
+        var harness = LedgerHarness(calendar: calendar, validator: validator, infrastructure: infrastructure)
+        return harness.run(now: nowMs, entries: entries.enumerated().map { (ids[$0.offset], $0.element.1) },
+                           users: users, subscriptions: subscriptions).snapshots
     }
 
     func command(_ user: String, _ name: String, _ latency: String? = nil) -> [(String, String)] {
@@ -146,13 +141,13 @@ import Testing
 
     @Test func nearestRankPercentiles() {
         let values = (1...20).map { Int64($0) }
-        #expect(SnapshotComputer.nearestRank(50, of: values) == 10)
-        #expect(SnapshotComputer.nearestRank(95, of: values) == 19)
-        #expect(SnapshotComputer.nearestRank(95, of: [7]) == 7)
-        #expect(SnapshotComputer.nearestRank(50, of: [1, 2, 3]) == 2)
-        #expect(SnapshotComputer.nearestRank(95, of: Array(1...100)) == 95)
-        #expect(SnapshotComputer.nearestRank(95, of: Array(1...101)) == 96)
-        #expect(SnapshotComputer.nearestRank(50, of: []) == nil)
+        #expect(LedgerSnapshotComputer.nearestRank(50, of: values) == 10)
+        #expect(LedgerSnapshotComputer.nearestRank(95, of: values) == 19)
+        #expect(LedgerSnapshotComputer.nearestRank(95, of: [7]) == 7)
+        #expect(LedgerSnapshotComputer.nearestRank(50, of: [1, 2, 3]) == 2)
+        #expect(LedgerSnapshotComputer.nearestRank(95, of: Array(1...100)) == 95)
+        #expect(LedgerSnapshotComputer.nearestRank(95, of: Array(1...101)) == 96)
+        #expect(LedgerSnapshotComputer.nearestRank(50, of: []) == nil)
     }
 
     @Test func namesAreBytes() {
@@ -183,25 +178,26 @@ import Testing
 
     @Test func theLargestStreamIDIsAfterAnyNow() {
         let nowMs = AggregationTests.ms("2026-11-25T12:00:00Z")
-        var aggregator = StreamAggregator(now: nowMs, oldestEntryMs: nowMs - 1000, calendar: AggregationTests.utc, validator: validator)
-        aggregator.add(id: "\(nowMs - 1000)-0", fields: command("u1", "a"))
-        aggregator.add(id: "18446744073709551615-0", fields: [("type", "conversion"), ("user", "u1"), ("amount", "3")])
-        let accounts = AccountState(users: [], subscriptions: [(Array("u1".utf8), Array(#"{"amount":"3"}"#.utf8))], now: nowMs, validator: validator)
-        let days = SnapshotComputer(calendar: AggregationTests.utc, revenueCurrency: "USD", costCurrency: "USD", infrastructure: [])
-            .snapshots(from: aggregator, accounts: accounts)
+        var harness = LedgerHarness()
+        let run = harness.run(now: nowMs, entries: [("\(nowMs - 1000)-0", command("u1", "a")),
+                                                    ("18446744073709551615-0", [("type", "conversion"), ("user", "u1"), ("amount", "3")])],
+                              subscriptions: [("u1", #"{"amount":"3"}"#)])
+        let days = run.snapshots
         #expect(days.count == 1 && days[0].users.premium == 0 && days[0].revenue.mrr == .zero)
-        #expect(StreamAggregator.milliseconds(of: UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
+        #expect(EventApplier.milliseconds(of: UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
+        #expect(run.applier.future.count == 1 && harness.state.meta.cursor == Array("\(nowMs - 1000)-0".utf8))
     }
 
     @Test func trailingActivityForAlerts() {
         let nowMs = AggregationTests.ms("2026-11-25T12:00:00Z")
-        var aggregator = StreamAggregator(now: nowMs, oldestEntryMs: AggregationTests.ms("2026-11-24T11:00:00Z"),
-                                          calendar: AggregationTests.utc, validator: validator)
-        aggregator.add(id: "\(AggregationTests.ms("2026-11-24T12:00:00Z"))-0", fields: command("u1", "a"))  // exactly 24 h: outside
-        aggregator.add(id: "\(AggregationTests.ms("2026-11-24T12:00:00.001Z"))-0", fields: command("u1", "a"))
-        aggregator.add(id: "\(AggregationTests.ms("2026-11-25T11:00:00Z"))-0", fields: [("type", "error")])
-        aggregator.add(id: "\(AggregationTests.ms("2026-11-25T11:30:00Z"))-0", fields: [("type", "api_call"), ("provider", "p"), ("cost", "1.5")])
-        let trailing = aggregator.trailingActivity
+        var harness = LedgerHarness()
+        _ = harness.run(now: nowMs, entries: [
+            ("\(AggregationTests.ms("2026-11-24T12:00:00Z"))-0", command("u1", "a")),  // exactly 24 h: outside
+            ("\(AggregationTests.ms("2026-11-24T12:00:00.001Z"))-0", command("u1", "a")),
+            ("\(AggregationTests.ms("2026-11-25T11:00:00Z"))-0", [("type", "error")]),
+            ("\(AggregationTests.ms("2026-11-25T11:30:00Z"))-0", [("type", "api_call"), ("provider", "p"), ("cost", "1.5")]),
+        ])
+        let trailing = harness.state.meta.recent.trailing(now: nowMs)
         #expect(trailing.commands == 1 && trailing.errors == 1 && trailing.apiCost.description == "1.50")
         #expect(trailing.lastActivityMs == AggregationTests.ms("2026-11-24T12:00:00.001Z"))
     }

@@ -35,18 +35,16 @@ import Testing
         let calendar = DayCalendar(timeZoneName: "UTC")!
         let validator = EventValidator(revenueCurrency: "EUR", exchangeRates: ["USD": ExchangeRate("999999999")!])
         let now: Int64 = 1_764_000_000_000
-        var aggregator = StreamAggregator(now: now, oldestEntryMs: now - 1000, calendar: calendar, validator: validator)
-        for index in 0..<3 {
-            aggregator.add(id: "\(now - 900)-\(index)", fields: [("type", "api_call"), ("provider", "p"), ("cost", "999999999999.999999")])
+        var entries: [(id: String, fields: [(String, String)])] = (0..<3).map {
+            ("\(now - 900)-\($0)", [("type", "api_call"), ("provider", "p"), ("cost", "999999999999.999999")])
         }
         // 10¹² USD a month at 999999999 EUR each is past 10¹⁸ EUR: rejected.
-        aggregator.add(id: "\(now - 800)-0", fields: [("type", "conversion"), ("user", "u"), ("amount", "1000000000000"), ("currency", "USD")])
-        aggregator.add(id: "\(now - 800)-1", fields: [("type", "conversion"), ("user", "u"), ("amount", "1000"), ("currency", "USD")])
-        let accounts = AccountState(users: [], subscriptions: [(Array("u".utf8), Array(#"{"amount":"1000000000000","currency":"USD"}"#.utf8)),
-                                                               (Array("v".utf8), Array(#"{"amount":"1","currency":"USD"}"#.utf8))],
-                                    now: now, validator: validator)
-        let day = SnapshotComputer(calendar: calendar, revenueCurrency: "EUR", costCurrency: "USD", infrastructure: [])
-            .snapshots(from: aggregator, accounts: accounts).last!
+        entries.append(("\(now - 800)-0", [("type", "conversion"), ("user", "u"), ("amount", "1000000000000"), ("currency", "USD")]))
+        entries.append(("\(now - 800)-1", [("type", "conversion"), ("user", "u"), ("amount", "1000"), ("currency", "USD")]))
+        var harness = LedgerHarness(calendar: calendar, validator: validator)
+        harness.state.meta.revenueCurrency = "EUR"
+        let day = harness.run(now: now, entries: entries,
+                              subscriptions: [("u", #"{"amount":"1000000000000","currency":"USD"}"#), ("v", #"{"amount":"1","currency":"USD"}"#)]).snapshots.last!
         #expect(day.costs.apiTotal.description == "2999999999999.999997")
         #expect(day.revenue.conversions == 1 && day.revenue.newMRR.description == "999999999000.00")
         #expect(day.dataQuality.rejected.map { "\($0.name)=\($0.count)" } == ["bad_amount=1", "bad_subscription=1"])
@@ -55,7 +53,7 @@ import Testing
 
     @Test func aCostPastTheDaysLimitIsBadCost() {
         // A million calls at the largest cost reach the limit; one more would pass it.
-        var tally = DayTally()
+        var tally = DayRecord()
         tally.apiCostTotal = Money(micros: Snapshot.moneyLimit.micros - 999_999_999_999_999_999)
         var call = ValidEvent(type: .apiCall)
         call.cost = Money("999999999999.999999")!

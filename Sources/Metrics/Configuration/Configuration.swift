@@ -96,8 +96,8 @@ public struct Configuration: Sendable {
     public var dayCalendar: DayCalendar { DayCalendar(timeZoneName: timezone)! }
 
     /// The snapshot computer for these currencies and costs.
-    public var snapshotComputer: SnapshotComputer {
-        SnapshotComputer(calendar: dayCalendar, revenueCurrency: revenueCurrency, costCurrency: costCurrency,
+    public var snapshotComputer: LedgerSnapshotComputer {
+        LedgerSnapshotComputer(calendar: dayCalendar, revenueCurrency: revenueCurrency, costCurrency: costCurrency,
                          infrastructure: infrastructure.map(\.monthly))
     }
 }

@@ -82,6 +82,8 @@ public struct EventValidator: Sendable {
             }
             guard let rate = rate(forCode: code) else { return .failure(.unknownCurrency) }
             event.user = user
+            event.plan = f.plan
+            event.yearly = yearly
             event.monthlyAmount = EventValidator.monthly(amount, rate: rate, yearly: yearly)
         case .apiCall:
             guard let provider = f.provider, !provider.isEmpty else { return .failure(.missingProvider) }

@@ -16,4 +16,8 @@ public struct ValidEvent {
     public var cost: Money = .zero
     /// A payment's monthly value in the revenue currency.
     public var monthlyAmount: Money = .zero
+    /// A payment's plan, when given (`premium` otherwise).
+    public var plan: UnsafeRawBufferPointer?
+    /// A payment for a yearly plan.
+    public var yearly = false
 }

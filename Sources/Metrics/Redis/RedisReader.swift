@@ -12,6 +12,9 @@ public struct RedisState: Sendable {
     /// Entries in the stream when the state was read (XLEN): a read of the
     /// stream up to `lastID` must find exactly as many.
     public var length = 0
+    /// XINFO STREAM's `entries-added` (Redis 7 and later): every entry ever
+    /// added, which tells a trimmed stretch from an empty one.
+    public var entriesAdded: Int64?
 }
 
 /// Reads the contract's keys. It never writes: only TYPE, XRANGE,
@@ -39,22 +42,22 @@ public struct RedisReader {
         let events = eventsKey, users = prefix + "users", subscriptions = prefix + "subscriptions"
         for args in [["MULTI"], ["TYPE", events], ["TYPE", users], ["TYPE", subscriptions],
                      ["XRANGE", events, "-", "+", "COUNT", "1"], ["XREVRANGE", events, "+", "-", "COUNT", "1"],
-                     ["HGETALL", users], ["HGETALL", subscriptions], ["XLEN", events], ["EXEC"]] {
+                     ["HGETALL", users], ["HGETALL", subscriptions], ["XLEN", events], ["XINFO", "STREAM", events], ["EXEC"]] {
             try connection.append(args)
         }
-        for _ in 0..<9 {
+        for _ in 0..<10 {
             let queued = try connection.nextReply()
             if case .error(let text) = queued { _ = try? connection.nextReply(); throw serverError(text) }
         }
         // The EXEC reply holds both hashes whole: read flat, packed, released.
         let reply = try connection.nextFlatReply()
         defer { connection.releaseArena() }
-        guard reply.count > 0, reply.kind(0) == .array, reply.elements(0) == 8 else {
+        guard reply.count > 0, reply.kind(0) == .array, reply.elements(0) == 9 else {
             throw RedisError(kind: .protocolError, message: "Redis at \(connection.endpoint.location) aborted the read transaction")
         }
         var starts: [Int] = []
         var index = 1
-        for _ in 0..<8 {
+        for _ in 0..<9 {
             guard index < reply.count else { throw RedisError(kind: .protocolError, message: "truncated reply from Redis at \(connection.endpoint.location)") }
             starts.append(index)
             index = reply.index(after: index)
@@ -73,16 +76,19 @@ public struct RedisReader {
         state.users = try pairs(reply, at: starts[5], key: users, addUser)
         state.subscriptions = try pairs(reply, at: starts[6], key: subscriptions, addSubscription)
         state.length = reply.kind(starts[7]) == .integer ? Int(reply.integer(starts[7])) : 0
+        state.entriesAdded = RedisReader.entriesAdded(reply, at: starts[8])
         return state
     }
 
-    /// Reads the stream from its start up to `lastID`, oldest first, one
-    /// batch at a time. The next request is sent before a batch is handed
-    /// over, so Redis prepares it while the caller aggregates.
-    public func readStream(upTo lastID: [UInt8], _ body: (StreamBatch) -> Void) throws(RedisError) {
+    /// Reads the stream after `cursor` (from its start without one) up to
+    /// `lastID`, oldest first, one batch at a time. The next request is sent
+    /// before a batch is handed over, so Redis prepares it while the caller
+    /// aggregates.
+    public func readStream(after cursor: [UInt8]? = nil, upTo lastID: [UInt8], _ body: (StreamBatch) -> Void) throws(RedisError) {
         let key = Array(eventsKey.utf8)
         let count = Array(String(batchSize).utf8)
-        try connection.append([Array("XRANGE".utf8), key, Array("-".utf8), lastID, Array("COUNT".utf8), count])
+        let start = cursor.map { [UInt8(ascii: "(")] + $0 } ?? Array("-".utf8)
+        try connection.append([Array("XRANGE".utf8), key, start, lastID, Array("COUNT".utf8), count])
         while true {
             let batch = try connection.nextStreamBatch()
             let full = batch.count >= batchSize
@@ -103,6 +109,25 @@ public struct RedisReader {
                               message: "Redis at \(connection.endpoint.location) requires a password: set it in the variable named by redis.password_env")
         }
         return RedisError(kind: .server, message: "Redis at \(connection.endpoint.location) refused the read: \(text.prefix(160))")
+    }
+
+    /// `entries-added` of an XINFO STREAM reply (a flat list of names and
+    /// values), or nil when the key is absent or Redis predates the field.
+    private static func entriesAdded(_ reply: FlatReply, at index: Int) -> Int64? {
+        guard reply.kind(index) == .array else { return nil }
+        let count = reply.elements(index)
+        var item = index + 1
+        var position = 0
+        while position + 1 < count {
+            let name = reply.bytes(item)
+            let value = reply.index(after: item)
+            if reply.kind(item) == .string, name.elementsEqual("entries-added".utf8), reply.kind(value) == .integer {
+                return reply.integer(value)
+            }
+            item = reply.index(after: value)
+            position += 2
+        }
+        return nil
     }
 
     /// The ID of the first entry of an XRANGE reply: `[[id, [fields]], ...]`.

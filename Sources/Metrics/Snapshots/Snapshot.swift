@@ -50,8 +50,8 @@ public struct Snapshot: Sendable, Equatable {
         public var rejected: [NamedCount] = []
     }
 
-    /// Always 1 for this layout.
-    public var schemaVersion = 1
+    /// 1, or 2 with `analytics`.
+    public var schemaVersion: Int { analytics == nil ? 1 : 2 }
     /// The local day.
     public var date: LocalDay
     /// The IANA zone name.
@@ -74,6 +74,8 @@ public struct Snapshot: Sendable, Equatable {
     public var acquisitionBySource: [NamedCount] = []
     /// Data quality.
     public var dataQuality = DataQuality()
+    /// Version 2's fields; nil in a version 1 snapshot.
+    public var analytics: SnapshotAnalytics?
 
     /// An empty snapshot of a day.
     public init(date: LocalDay, timezone: String, status: Status, capturedAt: Int64,

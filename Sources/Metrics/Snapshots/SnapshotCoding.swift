@@ -4,6 +4,7 @@ extension Snapshot {
     /// The snapshot as a JSON document.
     public var json: JSONValue {
         func counts(_ list: [NamedCount]) -> JSONValue { .counts(list.sorted { $0.name < $1.name }) }
+        let v2 = analytics
         return .object([
             JSONMember("schema_version", .int(schemaVersion)),
             JSONMember("date", .text(date.description)),
@@ -30,7 +31,7 @@ extension Snapshot {
                 JSONMember("cancellations", .int(revenue.cancellations)),
                 JSONMember("new_mrr", .money(revenue.newMRR)),
                 JSONMember("churned_mrr", .money(revenue.churnedMRR)),
-            ])),
+            ] + (v2?.revenueMembers ?? []))),
             JSONMember("engagement", .object([
                 JSONMember("commands", .int(engagement.commands)),
                 JSONMember("errors", .int(engagement.errors)),
@@ -39,7 +40,7 @@ extension Snapshot {
                     JSONMember("p50", .latency(engagement.latencyP50Micros)),
                     JSONMember("p95", .latency(engagement.latencyP95Micros)),
                 ])),
-            ])),
+            ] + (v2.map { [JSONMember("by_command_paying", $0.byCommandPaying.map { counts($0) } ?? .null)] } ?? []))),
             JSONMember("costs", .object([
                 JSONMember("currency", .text(costs.currency)),
                 JSONMember("api", .providers(costs.api.sorted { $0.provider < $1.provider })),
@@ -52,8 +53,8 @@ extension Snapshot {
             JSONMember("data_quality", .object([
                 JSONMember("events_read", .int(dataQuality.eventsRead)),
                 JSONMember("rejected", counts(dataQuality.rejected)),
-            ])),
-        ])
+            ] + (v2.map { [JSONMember("unread_gap", .bool($0.unreadGap))] } ?? []))),
+        ] + (v2?.trailingMembers ?? []))
     }
 
     /// The file's bytes.
@@ -70,7 +71,7 @@ extension Snapshot {
         let root: JSONValue
         do { root = try JSONParser.parse(bytes) } catch { throw DecodingFailure(description: "not JSON: \(error)") }
         guard let version = root["schema_version"]?.intValue else { throw DecodingFailure(description: "no schema_version") }
-        guard version == 1 else { throw DecodingFailure(description: "schema_version \(version) is not supported (expected 1)") }
+        guard version == 1 || version == 2 else { throw DecodingFailure(description: "schema_version \(version) is not supported (expected 1 or 2)") }
         let reader = FieldReader(root: root)
         self.init(
             date: try reader.day("date"), timezone: try reader.string("timezone"),
@@ -101,12 +102,13 @@ extension Snapshot {
         acquisitionBySource = try reader.counts("acquisition.by_source")
         dataQuality.eventsRead = try reader.int("data_quality.events_read")
         dataQuality.rejected = try reader.counts("data_quality.rejected")
+        if version == 2 { analytics = try SnapshotAnalytics(reading: reader) }
         if let problem = rangeProblem() { throw DecodingFailure(description: problem) }
     }
 }
 
 /// Typed access to dotted paths of a snapshot document.
-private struct FieldReader {
+struct FieldReader {
     let root: JSONValue
     var prefix = ""
 

@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import Metrics
+
+/// Why the ledger could not be read or written.
+public struct LedgerError: Error, CustomStringConvertible {
+    /// What went wrong, with the file's path.
+    public let description: String
+}
+
+/// `STATE/ledger.sqlite`: the one file that reaches SQLite (through GRDB).
+/// WAL journal, one transaction per save, so a run killed at any moment
+/// leaves the ledger as it was before the run or as the run committed it.
+public final class LedgerDatabase {
+    /// The file.
+    public let path: String
+    private let queue: DatabaseQueue
+
+    /// The ledger's file in a state directory.
+    public static func path(in stateDirectory: String) -> String { stateDirectory + "/ledger.sqlite" }
+
+    /// Opens the ledger, creating an empty one (mode 0600) when absent.
+    public init(path: String) throws(LedgerError) {
+        self.path = path
+        let created = !FileManager.default.fileExists(atPath: path)
+        do {
+            var configuration = GRDB.Configuration()
+            configuration.busyMode = .timeout(10)
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            if created { chmod(path, 0o600) }
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
+                    CREATE TABLE IF NOT EXISTS users (pseudonym INTEGER PRIMARY KEY, registered_ms INTEGER, source BLOB,
+                                                      converted_ms INTEGER, activity BLOB NOT NULL);
+                    CREATE TABLE IF NOT EXISTS payments (position INTEGER PRIMARY KEY, pseudonym INTEGER NOT NULL, ms INTEGER NOT NULL,
+                                                         conversion INTEGER NOT NULL, monthly TEXT NOT NULL, plan BLOB NOT NULL,
+                                                         yearly INTEGER NOT NULL);
+                    CREATE TABLE IF NOT EXISTS days (day INTEGER PRIMARY KEY, record BLOB NOT NULL);
+                    CREATE TABLE IF NOT EXISTS forgotten (pseudonym INTEGER PRIMARY KEY);
+                    """)
+            }
+        } catch {
+            throw LedgerError(description: "\(path): cannot open the ledger: \(error)")
+        }
+    }
+
+    /// The ledger's state, or nil when it holds nothing yet.
+    public func load() throws(LedgerError) -> LedgerState? {
+        do {
+            return try queue.read { db -> LedgerState? in
+                var values: [String: DatabaseValue] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") { values[row[0]] = row[1] as DatabaseValue }
+                guard let key = Data.fromDatabaseValue(values["key"] ?? .null) else { return nil }
+                func text(_ name: String) -> String { String.fromDatabaseValue(values[name] ?? .null) ?? "" }
+                func int(_ name: String) -> Int64? { Int64.fromDatabaseValue(values[name] ?? .null) }
+                func blob(_ name: String) -> [UInt8] { Data.fromDatabaseValue(values[name] ?? .null).map { Array($0) } ?? [] }
+                var meta = LedgerMeta(key: Array(key), timezone: text("timezone"), revenueCurrency: text("revenue_currency"),
+                                      costCurrency: text("cost_currency"))
+                meta.cursor = values["cursor"].flatMap { String.fromDatabaseValue($0) }.map { Array($0.utf8) }
+                meta.eventsFrom = int("events_from")
+                meta.lastNow = int("last_now")
+                meta.nextPosition = int("next_position") ?? 0
+                meta.addedThroughCursor = int("added_through_cursor")
+                meta.verifiedThrough = int("verified_through").map { Int($0) }
+                meta.gaps = try LedgerCodec.decodeGaps(blob("gaps"))
+                meta.recent = blob("recent").isEmpty ? RecentActivity() : try LedgerCodec.decodeRecent(blob("recent"))
+                var state = LedgerState(meta: meta)
+                let users = try Row.fetchCursor(db, sql: "SELECT pseudonym, registered_ms, source, converted_ms, activity FROM users")
+                while let row = try users.next() {
+                    var user = LedgerUser(pseudonym: row[0])
+                    user.firstRegistrationMs = row[1]
+                    user.firstSource = (row[2] as Data?).map { Array($0) }
+                    user.firstConversionMs = row[3]
+                    if let activity = row.dataNoCopy(atIndex: 4) {
+                        user.activity = activity.withUnsafeBytes { LedgerCodec.decodeActivity($0) }
+                    }
+                    state.load(user)
+                }
+                for row in try Row.fetchAll(db, sql: "SELECT position, pseudonym, ms, conversion, monthly, plan, yearly FROM payments ORDER BY position") {
+                    let monthly: String = row[4]
+                    state.payments.append(LedgerPayment(position: row[0], pseudonym: row[1], ms: row[2], isConversion: row[3],
+                                                        monthly: Money(monthly) ?? .zero, plan: Array(row[5] as Data), yearly: row[6]))
+                }
+                state.savedPayments = state.payments.count
+                for pseudonym in try Int64.fetchAll(db, sql: "SELECT pseudonym FROM forgotten") { state.forgotten.insert(pseudonym) }
+                return state
+            }
+        } catch {
+            throw LedgerError(description: "\(path): cannot read the ledger: \(error)")
+        }
+    }
+
+    /// Day records of some days, interned into `state`.
+    public func loadDays(_ ordinals: [Int], into state: inout LedgerState) throws(LedgerError) {
+        guard !ordinals.isEmpty else { return }
+        do {
+            let rows = try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT day, record FROM days WHERE day IN (\(ordinals.map(String.init).joined(separator: ",")))")
+            }
+            for row in rows {
+                let day: Int = row[0]
+                state.days[day] = try LedgerCodec.decodeDay(Array(row[1] as Data), state: &state)
+            }
+        } catch {
+            throw LedgerError(description: "\(path): cannot read the ledger's days: \(error)")
+        }
+    }
+
+    /// The ordinals of every day the ledger holds a record of.
+    public func dayOrdinals() throws(LedgerError) -> [Int] {
+        do { return try queue.read { try Int.fetchAll($0, sql: "SELECT day FROM days ORDER BY day") } }
+        catch { throw LedgerError(description: "\(path): cannot read the ledger's days: \(error)") }
+    }
+
+    /// Writes what a run changed, in one transaction.
+    public func save(_ state: LedgerState) throws(LedgerError) {
+        do {
+            try queue.inTransaction(.immediate) { db in
+                let meta = state.meta
+                let values: [(String, DatabaseValueConvertible?)] = [
+                    ("key", Data(meta.key)), ("timezone", meta.timezone), ("revenue_currency", meta.revenueCurrency),
+                    ("cost_currency", meta.costCurrency), ("cursor", meta.cursor.map { String(decoding: $0, as: UTF8.self) }),
+                    ("events_from", meta.eventsFrom), ("last_now", meta.lastNow), ("next_position", meta.nextPosition),
+                    ("added_through_cursor", meta.addedThroughCursor), ("verified_through", meta.verifiedThrough), ("gaps", Data(LedgerCodec.encode(meta.gaps))),
+                    ("recent", Data(LedgerCodec.encode(meta.recent))), ("format", 1),
+                ]
+                let setMeta = try db.makeStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")
+                for (key, value) in values { try setMeta.execute(arguments: [key, value]) }
+                // Rows in key order: SQLite appends instead of splitting pages.
+                let users = state.touchedUsers.map { state.users[Int($0)] }.sorted { $0.pseudonym < $1.pseudonym }
+                let setUser = try db.makeStatement(sql: """
+                    INSERT OR REPLACE INTO users (pseudonym, registered_ms, source, converted_ms, activity) VALUES (?, ?, ?, ?, ?)
+                    """)
+                for user in users {
+                    try setUser.execute(arguments: [user.pseudonym, user.firstRegistrationMs, user.firstSource.map { Data($0) },
+                                                    user.firstConversionMs, Data(LedgerCodec.encode(user.activity))])
+                }
+                let addPayment = try db.makeStatement(sql: """
+                    INSERT OR REPLACE INTO payments (position, pseudonym, ms, conversion, monthly, plan, yearly) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for p in state.newPayments {
+                    try addPayment.execute(arguments: [p.position, p.pseudonym, p.ms, p.isConversion, p.monthly.description, Data(p.plan), p.yearly])
+                }
+                let setDay = try db.makeStatement(sql: "INSERT OR REPLACE INTO days (day, record) VALUES (?, ?)")
+                for ordinal in state.touchedDays.sorted() {
+                    guard let record = state.days[ordinal] else { continue }
+                    try setDay.execute(arguments: [ordinal, Data(LedgerCodec.encode(record, state: state))])
+                }
+                let forget = try db.makeStatement(sql: "INSERT OR IGNORE INTO forgotten (pseudonym) VALUES (?)")
+                let dropUser = try db.makeStatement(sql: "DELETE FROM users WHERE pseudonym = ?")
+                let dropPayments = try db.makeStatement(sql: "DELETE FROM payments WHERE pseudonym = ?")
+                for pseudonym in state.forgotten.sorted() {
+                    try forget.execute(arguments: [pseudonym])
+                    try dropUser.execute(arguments: [pseudonym])
+                    try dropPayments.execute(arguments: [pseudonym])
+                }
+                return .commit
+            }
+        } catch {
+            throw LedgerError(description: "\(path): cannot write the ledger: \(error)")
+        }
+    }
+
+    /// Folds the WAL into the database file, so that a copy or a rename of
+    /// `ledger.sqlite` alone holds everything.
+    public func checkpoint() {
+        _ = try? queue.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+    }
+}

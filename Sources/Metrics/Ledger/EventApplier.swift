@@ -1,0 +1,212 @@
+/// Folds the stream entries a run reads, oldest first, into the ledger:
+/// day records, users' active days, payments. Entries after `now` are only
+/// kept aside to rewind the stocks; the cursor stops before them.
+///
+/// Pure: the caller reads Redis and saves the state.
+public struct EventApplier {
+    /// The run's `now`, unix ms.
+    public let now: Int64
+    /// The ledger being extended.
+    public var state: LedgerState
+    /// Payments after `now`, read but not applied (stream order).
+    public private(set) var future: [LedgerPayment] = []
+    /// Entries read, applied or not.
+    public private(set) var entriesRead = 0
+    /// Entries applied (at or before `now`), rejected ones included.
+    public private(set) var entriesApplied = 0
+    /// Of those, rejected.
+    public private(set) var entriesRejected = 0
+    /// Time of the first and the last entry read.
+    public private(set) var firstReadMs: Int64?, lastReadMs: Int64?
+    /// At most `exampleLimit` rejected entries, for the log.
+    public private(set) var examples: [RejectionExample] = []
+
+    let calendar: DayCalendar
+    let validator: EventValidator
+    let pseudonyms: Pseudonymizer
+    let hashMRR: [Int64: Money]
+    private var runUsers = ByteInterner(capacity: 1 << 12)
+    private var runUserIndex: [Int32] = []
+    private var pending: [(user: Int32, name: Int32, day: Int, position: Int64)] = []
+    private var dayCache = DayCache()
+    private var cursorMs: UInt64 = 0, cursorSeq: UInt64 = 0, advanced = false
+    private let unknownSource = Array("unknown".utf8)
+    private let premium = Array("premium".utf8)
+
+    /// Maximum rejection examples kept for the log.
+    public static let exampleLimit = 5
+
+    /// An applier over a loaded ledger; `hash` gives each user's present MRR
+    /// (for the commands of paying users).
+    public init(state: LedgerState, now: Int64, calendar: DayCalendar, validator: EventValidator, hash: HashState) {
+        self.state = state
+        self.now = now
+        self.calendar = calendar
+        self.validator = validator
+        pseudonyms = Pseudonymizer(key: state.meta.key)
+        hashMRR = hash.subscriptions.mapValues(\.monthly)
+    }
+
+    /// Adds one entry, given its ID (`ms-seq`) and fields.
+    public mutating func add(id: UnsafeRawBufferPointer, fields: EventFields) {
+        guard let (ms, seq) = EventApplier.idParts(id) else { return }
+        entriesRead += 1
+        if state.meta.eventsFrom == nil { state.meta.eventsFrom = ms }
+        if firstReadMs == nil { firstReadMs = ms }
+        lastReadMs = ms
+        let result = validator.validate(fields)
+        if ms > now {
+            guard case .success(let event) = result, event.type == .conversion || event.type == .cancellation,
+                  let user = ledgerUser(event.user!) else { return }
+            future.append(payment(event, user: user, ms: ms, position: state.meta.nextPosition + Int64(future.count)))
+            return
+        }
+        var user: Int32?
+        if case .success(let event) = result, let bytes = event.user {
+            // A forgotten user's entries are left out as if never written.
+            guard let known = ledgerUser(bytes) else { advance(ms, seq); return }
+            user = known
+        }
+        advance(ms, seq)
+        let position = state.meta.nextPosition
+        state.meta.nextPosition += 1
+        let day = dayCache.day(of: ms, calendar: calendar)
+        let ordinal = day.ordinal
+        let start = dayCache.start
+        var record = state.days.removeValue(forKey: ordinal) ?? DayRecord()
+        defer {
+            state.days[ordinal] = record
+            state.touchedDays.insert(ordinal)
+        }
+        entriesApplied += 1
+        record.eventsRead += 1
+        let event: ValidEvent
+        switch result {
+        case .failure(let reason): reject(id, reason, &record); return
+        case .success(let valid): event = valid
+        }
+        if let reason = record.outOfRange(event) { reject(id, reason, &record); return }
+        let hour = min(Int((ms - start) / 3_600_000), DayRecord.hourSlots - 1)
+        let recent = ms > now - 86_400_000
+        switch event.type {
+        case .registration:
+            let source = event.source.map { Array($0) } ?? unknownSource
+            record.bySource[state.sourceNames.intern(source), default: 0] += 1
+            record.hourlyCounts[DayRecord.HourlyKind.registrations.rawValue][hour] += 1
+            if state.users[Int(user!)].firstRegistrationMs == nil {
+                state.update(user!) { $0.firstRegistrationMs = ms; $0.firstSource = source }
+            }
+            markActive(user!, day: ordinal, offset: ms - start, command: false, ms: ms)
+        case .command:
+            record.commands += 1
+            let name = state.commandNames.intern(event.name!)
+            record.byCommand[name, default: 0] += 1
+            if let latency = event.latencyMicros { record.latencies.append(latency) }
+            record.hourlyCounts[DayRecord.HourlyKind.commands.rawValue][hour] += 1
+            if recent { state.meta.recent.commands.append(ms) }
+            pending.append((user!, name, ordinal, position))
+            markActive(user!, day: ordinal, offset: ms - start, command: true, ms: ms)
+        case .error:
+            record.errors += 1
+            record.hourlyCounts[DayRecord.HourlyKind.errors.rawValue][hour] += 1
+            if recent { state.meta.recent.errors.append(ms) }
+        case .conversion, .cancellation:
+            let conversion = event.type == .conversion
+            if conversion {
+                record.conversions += 1
+                record.newMRR += event.monthlyAmount
+                if state.users[Int(user!)].firstConversionMs == nil { state.update(user!) { $0.firstConversionMs = ms } }
+            } else {
+                record.cancellations += 1
+                record.churnedMRR += event.monthlyAmount
+            }
+            let kind: DayRecord.HourlyKind = conversion ? .conversions : .cancellations
+            record.hourlyCounts[kind.rawValue][hour] += 1
+            state.payments.append(payment(event, user: user!, ms: ms, position: position))
+        case .apiCall:
+            let provider = state.providerNames.intern(event.provider!)
+            record.apiCalls[provider, default: 0] += 1
+            record.apiCost[provider, default: .zero] += event.cost
+            record.apiCostTotal += event.cost
+            record.hourlyCost[hour] += event.cost
+            if recent { state.meta.recent.apiCosts.append((ms, event.cost)) }
+        }
+    }
+
+    /// Ends the run's reading: counts the commands of paying users, moves
+    /// the cursor to the last entry applied, drops what alerts no longer need.
+    public mutating func finish() {
+        var runPayments: [Int64: [(position: Int64, signed: Money)]] = [:]
+        for payment in state.newPayments { runPayments[payment.pseudonym, default: []].append((payment.position, payment.signedMonthly)) }
+        for payment in future { runPayments[payment.pseudonym, default: []].append((payment.position, payment.signedMonthly)) }
+        for command in pending {
+            let pseudonym = state.users[Int(command.user)].pseudonym
+            var mrr = hashMRR[pseudonym] ?? .zero
+            for later in runPayments[pseudonym] ?? [] where later.position > command.position { mrr -= later.signed }
+            guard mrr > .zero else { continue }
+            state.days[command.day]?.byCommandPaying[command.name, default: 0] += 1
+        }
+        pending = []
+        if advanced { state.meta.cursor = Array("\(cursorMs)-\(cursorSeq)".utf8) }
+        state.meta.recent.prune(now: now)
+    }
+
+    /// True when this run moved the cursor.
+    public var movedCursor: Bool { advanced }
+
+    private mutating func advance(_ ms: Int64, _ seq: UInt64) {
+        cursorMs = UInt64(ms)
+        cursorSeq = seq
+        advanced = true
+    }
+
+    private mutating func reject(_ id: UnsafeRawBufferPointer, _ reason: Rejection, _ record: inout DayRecord) {
+        record.rejected[reason.index] += 1
+        entriesRejected += 1
+        if examples.count < EventApplier.exampleLimit {
+            examples.append(RejectionExample(entryID: String(decoding: id, as: UTF8.self), reason: reason))
+        }
+    }
+
+    private func payment(_ event: ValidEvent, user: Int32, ms: Int64, position: Int64) -> LedgerPayment {
+        LedgerPayment(position: position, pseudonym: state.users[Int(user)].pseudonym, ms: ms,
+                      isConversion: event.type == .conversion, monthly: event.monthlyAmount,
+                      plan: event.plan.map { Array($0) } ?? premium, yearly: event.yearly)
+    }
+
+    /// The ledger index of a user id, or nil for a forgotten user. The HMAC
+    /// is computed once per distinct id per run.
+    private mutating func ledgerUser(_ bytes: UnsafeRawBufferPointer) -> Int32? {
+        let id = Int(runUsers.intern(bytes))
+        if id == runUserIndex.count {
+            let pseudonym = pseudonyms.pseudonym(bytes)
+            runUserIndex.append(state.forgotten.contains(pseudonym) ? -1 : state.index(of: pseudonym))
+        }
+        let index = runUserIndex[id]
+        return index < 0 ? nil : index
+    }
+
+    private mutating func markActive(_ user: Int32, day: Int, offset: Int64, command: Bool, ms: Int64) {
+        state.meta.recent.lastActivityMs = max(state.meta.recent.lastActivityMs ?? ms, ms)
+        let day32 = Int32(day)
+        let activity = state.users[Int(user)].activity
+        if let last = activity.last, last.day == day32 {
+            if command && !last.ranCommand { state.update(user) { $0.activity[$0.activity.count - 1].ranCommand = true } }
+            return
+        }
+        let element = ActiveDay(day: day32, firstOffsetMs: Int32(offset), ranCommand: command)
+        state.update(user) { record in
+            if let last = record.activity.last, last.day > day32 {
+                // Entries come in stream order, so only a clock gone back lands here.
+                let at = record.lowerBound(day32)
+                if at < record.activity.count && record.activity[at].day == day32 {
+                    record.activity[at].ranCommand = record.activity[at].ranCommand || command
+                } else {
+                    record.activity.insert(element, at: at)
+                }
+            } else {
+                record.activity.append(element)
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// What the two hashes hold now, by pseudonym: registration times and the
+/// present subscriptions, with the entries the contract rejects counted
+/// and forgotten users left out.
+public struct HashState: Sendable {
+    /// A present subscription.
+    public struct Subscription: Sendable, Equatable {
+        /// Its MRR in the revenue currency.
+        public var monthly: Money
+        /// Its plan (`premium` by default).
+        public var plan: [UInt8]
+        /// A yearly plan.
+        public var yearly: Bool
+    }
+
+    /// Valid registration times at or before `now`, with their pseudonyms, by time.
+    public private(set) var registrations: [(ms: Int64, pseudonym: Int64)] = []
+    /// Present subscriptions by pseudonym.
+    public private(set) var subscriptions: [Int64: Subscription] = [:]
+    /// Summed MRR of the subscriptions.
+    public private(set) var mrr = Money.zero
+    /// `bad_registered_at` entries.
+    public private(set) var badRegistrations = 0
+    /// `bad_subscription` entries.
+    public private(set) var badSubscriptions = 0
+
+    private let now: Int64
+    private let pseudonyms: Pseudonymizer
+    private let forgotten: Set<Int64>
+
+    /// An empty state for a run at `now`.
+    public init(now: Int64, pseudonyms: Pseudonymizer, forgotten: Set<Int64>) {
+        self.now = now
+        self.pseudonyms = pseudonyms
+        self.forgotten = forgotten
+    }
+
+    /// Counts one `users` entry.
+    public mutating func addUser(_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+        guard AccountState.isUser(user), let ms = AccountState.registrationTime(value) else {
+            badRegistrations += 1
+            return
+        }
+        guard ms <= now else { return }
+        let pseudonym = pseudonyms.pseudonym(user)
+        if !forgotten.contains(pseudonym) { registrations.append((ms, pseudonym)) }
+    }
+
+    /// Counts one `subscriptions` entry.
+    public mutating func addSubscription(_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, validator: EventValidator) {
+        guard AccountState.isUser(user),
+              let subscription = HashState.subscription(Array(value), validator: validator),
+              mrr + subscription.monthly <= Snapshot.moneyLimit else {
+            badSubscriptions += 1
+            return
+        }
+        let pseudonym = pseudonyms.pseudonym(user)
+        guard !forgotten.contains(pseudonym) else { return }
+        subscriptions[pseudonym] = subscription
+        mrr += subscription.monthly
+    }
+
+    /// Orders the registrations once every user is added.
+    public mutating func finish() { registrations.sort { $0.ms < $1.ms } }
+
+    /// Registered users at or before an instant.
+    public func registered(atOrBefore ms: Int64) -> Int { upperBound(ms) }
+
+    /// Registered users strictly before an instant.
+    public func registered(before ms: Int64) -> Int { upperBound(ms - 1) }
+
+    /// Pseudonyms of the users registered in [from, to).
+    public func registered(from: Int64, to: Int64) -> ArraySlice<(ms: Int64, pseudonym: Int64)> {
+        registrations[upperBound(from - 1)..<upperBound(to - 1)]
+    }
+
+    private func upperBound(_ ms: Int64) -> Int {
+        var low = 0, high = registrations.count
+        while low < high {
+            let mid = (low + high) / 2
+            if registrations[mid].ms <= ms { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// A subscription's value, or nil when the contract rejects it.
+    static func subscription(_ value: [UInt8], validator: EventValidator) -> Subscription? {
+        guard let monthly = AccountState.subscriptionValue(value, validator: validator),
+              let root = try? JSONParser.parse(value) else { return nil }
+        var plan = Array("premium".utf8)
+        if case .string(let text)? = root["plan"] { plan = text }
+        var yearly = false
+        if case .string(let text)? = root["interval"] { yearly = text == Array("year".utf8) }
+        return Subscription(monthly: monthly, plan: plan, yearly: yearly)
+    }
+}

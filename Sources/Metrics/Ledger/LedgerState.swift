@@ -1,0 +1,84 @@
+/// The whole ledger in memory: what a run loads, changes and saves.
+///
+/// Users are kept in a dense array indexed through their pseudonym; the
+/// sets of what a run touched tell the database what to write.
+public struct LedgerState: Sendable {
+    /// Settings and reading position.
+    public var meta: LedgerMeta
+    /// Every user the ledger knows.
+    public private(set) var users: [LedgerUser] = []
+    /// Pseudonym -> index in `users`.
+    public private(set) var userIndex: [Int64: Int32] = [:]
+    /// Payments applied, in stream order.
+    public var payments: [LedgerPayment] = []
+    /// Day records by the day's ordinal.
+    public var days: [Int: DayRecord] = [:]
+    /// Pseudonyms of forgotten users: their entries are left out.
+    public var forgotten: Set<Int64> = []
+    /// Command names of the day records.
+    public var commandNames = ByteInterner()
+    /// Sources of the day records.
+    public var sourceNames = ByteInterner()
+    /// Providers of the day records.
+    public var providerNames = ByteInterner()
+
+    /// Users changed since the state was loaded.
+    public private(set) var touchedUsers: Set<Int32> = []
+    /// Days changed since the state was loaded.
+    public var touchedDays: Set<Int> = []
+    /// Payments before this index are already saved.
+    public var savedPayments = 0
+
+    /// A state with no entries.
+    public init(meta: LedgerMeta) { self.meta = meta }
+
+    /// The index of a user, added when new.
+    public mutating func index(of pseudonym: Int64) -> Int32 {
+        if let index = userIndex[pseudonym] { return index }
+        let index = Int32(users.count)
+        users.append(LedgerUser(pseudonym: pseudonym))
+        userIndex[pseudonym] = index
+        touchedUsers.insert(index)
+        return index
+    }
+
+    /// Adds a user as loaded (not marked as changed).
+    public mutating func load(_ user: LedgerUser) {
+        userIndex[user.pseudonym] = Int32(users.count)
+        users.append(user)
+    }
+
+    /// Changes a user and marks it for saving.
+    public mutating func update(_ index: Int32, _ change: (inout LedgerUser) -> Void) {
+        change(&users[Int(index)])
+        touchedUsers.insert(index)
+    }
+
+    /// The user of a pseudonym, if known.
+    public func user(_ pseudonym: Int64) -> LedgerUser? {
+        userIndex[pseudonym].map { users[Int($0)] }
+    }
+
+    /// Payments not yet saved.
+    public var newPayments: ArraySlice<LedgerPayment> { payments[savedPayments...] }
+
+    /// Removes users (by `forget`); returns how many were known.
+    public mutating func forget(_ pseudonyms: [Int64]) -> Int {
+        var found = 0
+        for pseudonym in pseudonyms {
+            if userIndex[pseudonym] != nil || payments.contains(where: { $0.pseudonym == pseudonym }) { found += 1 }
+            forgotten.insert(pseudonym)
+        }
+        payments.removeAll { forgotten.contains($0.pseudonym) }
+        users.removeAll { forgotten.contains($0.pseudonym) }
+        userIndex = Dictionary(uniqueKeysWithValues: users.enumerated().map { ($1.pseudonym, Int32($0)) })
+        return found
+    }
+
+    /// True when every entry of a day was read: the ledger's first entry is
+    /// at or before the day's start.
+    public func covers(dayStart: Int64) -> Bool {
+        guard let first = meta.eventsFrom else { return false }
+        return first <= dayStart
+    }
+}
