@@ -168,4 +168,44 @@ public final class LedgerDatabase {
     public func checkpoint() {
         _ = try? queue.writeWithoutTransaction { try $0.checkpoint(.truncate) }
     }
+
+    /// Removes users' rows and lists their pseudonyms as forgotten, in one
+    /// transaction, deleted pages zeroed; returns how many were known.
+    public func forget(_ pseudonyms: [Int64]) throws(LedgerError) -> Int {
+        do {
+            let found = try queue.writeWithoutTransaction { db -> Int in
+                try db.execute(sql: "PRAGMA secure_delete = ON")
+                var found = 0
+                try db.inTransaction(.immediate) {
+                    let known = try db.makeStatement(sql: """
+                        SELECT EXISTS (SELECT 1 FROM users WHERE pseudonym = ?1) OR EXISTS (SELECT 1 FROM payments WHERE pseudonym = ?1)
+                        """)
+                    for pseudonym in Set(pseudonyms) {
+                        if try Bool.fetchOne(known, arguments: [pseudonym]) == true { found += 1 }
+                        try db.execute(sql: "DELETE FROM users WHERE pseudonym = ?", arguments: [pseudonym])
+                        try db.execute(sql: "DELETE FROM payments WHERE pseudonym = ?", arguments: [pseudonym])
+                        try db.execute(sql: "INSERT OR IGNORE INTO forgotten (pseudonym) VALUES (?)", arguments: [pseudonym])
+                    }
+                    return .commit
+                }
+                return found
+            }
+            checkpoint()
+            return found
+        } catch {
+            throw LedgerError(description: "\(path): cannot forget users: \(error)")
+        }
+    }
+
+    /// The pseudonyms' key, if the ledger has one.
+    public func key() throws(LedgerError) -> [UInt8]? {
+        do { return try queue.read { try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'key'") }.map { Array($0) } }
+        catch { throw LedgerError(description: "\(path): cannot read the ledger: \(error)") }
+    }
+
+    /// Stores a new ledger's settings, so that a `forget` before the first
+    /// run has a key to make pseudonyms with.
+    public func create(_ meta: LedgerMeta) throws(LedgerError) {
+        try save(LedgerState(meta: meta))
+    }
 }

@@ -16,7 +16,7 @@ struct SentinelGen: AsyncParsableCommand {
             75 another run holds the lock.
             """,
         version: SentinelVersion.current,
-        subcommands: [SnapshotCommand.self, BuildCommand.self, RunCommand.self, DemoCommand.self, InitCommand.self]
+        subcommands: [SnapshotCommand.self, BuildCommand.self, RunCommand.self, DemoCommand.self, InitCommand.self, ForgetCommand.self]
     )
 
     /// Parses, runs, and maps every failure to one line on stderr and the

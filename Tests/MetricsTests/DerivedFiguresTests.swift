@@ -23,7 +23,20 @@ import Testing
     static func month() -> [Snapshot] {
         (0..<31).map { offset in
             let date = LocalDay("2026-10-01")!.adding(days: offset).description
-            return day(date, premium: offset == 0 ? 12 : 10, cancellations: offset == 5 || offset == 20 ? 1 : 0)
+            var snapshot = day(date, premium: offset == 0 ? 12 : 10, cancellations: offset == 5 || offset == 20 ? 1 : 0)
+            var analytics = SnapshotAnalytics()
+            // Oct 2: 9.99 new; the 6th and the 21st: a churn each.
+            analytics.movements = [offset == 1 ? Money("9.99")! : .zero, .zero, .zero,
+                                   offset == 5 || offset == 20 ? Money("9.99")! : .zero, .zero]
+            var retention = SnapshotAnalytics.Retention30()
+            retention.customersStart = 12
+            retention.customersRetained = 10
+            retention.mrrStart = Money("119.88")!
+            retention.mrrRetained = Money("99.90")!
+            retention.mrrNow = Money("109.89")!
+            analytics.retention30d = retention
+            snapshot.analytics = analytics
+            return snapshot
         }
     }
 
@@ -37,8 +50,12 @@ import Testing
         #expect(figures.conversionRate == Ratio(10, over: 100))
         #expect(figures.errorRate == Ratio(2, over: 50))
         #expect(figures.stickiness == Ratio(5, over: 40))
-        // Cancellations of Oct 2-31 (the 6th and the 21st) over premium of Oct 1 (12).
+        // 2 of the 12 customers of Oct 2 lost by the end of Oct 31.
         #expect(figures.churnRate30d == Ratio(2, over: 12))
+        #expect(figures.grr30d == Ratio(Money("99.90")!, over: Money("119.88")!))
+        #expect(figures.nrr30d?.jsonText == "0.9166666667")
+        // Oct 2–31: 9.99 up, 19.98 down.
+        #expect(figures.quickRatio?.jsonText == "0.5")
         // LTV = round6(9.99 / (2/12)) = 59.94
         #expect(figures.ltv?.description == "59.94")
         #expect(figures.totalCost.description == "1.266667")
@@ -56,12 +73,22 @@ import Testing
         #expect(figures.ltv == nil && figures.costPerActiveUser == nil && figures.netMRR == nil)
         #expect(figures.arr == .zero && figures.totalCost.description == "1.266667")
         // Churn 0 leaves LTV undefined; a missing day of the 30 leaves the 30-day costs undefined.
-        var days = Self.month().map { snapshot -> Snapshot in var s = snapshot; s.revenue.cancellations = 0; return s }
+        var days = Self.month().map { snapshot -> Snapshot in
+            var s = snapshot
+            s.analytics?.retention30d?.customersRetained = 12
+            s.analytics?.movements = [.zero, .zero, .zero, .zero, .zero]
+            return s
+        }
         days.remove(at: 15)
         let history = SnapshotHistory(days)
         let last = DerivedFigures(of: history.snapshot(on: LocalDay("2026-10-31")!)!, in: history, costRate: .one)
         #expect(last.churnRate30d == Ratio(0, over: 12) && last.ltv == nil)
-        #expect(last.costPerActiveUser == nil && last.netMRR == nil)
+        #expect(last.costPerActiveUser == nil && last.netMRR == nil && last.quickRatio == nil)
+        // A version 1 snapshot has no churn at all.
+        var old = Self.month()
+        old[30].analytics = nil
+        let v1 = DerivedFigures(of: old[30], in: SnapshotHistory(old), costRate: .one)
+        #expect(v1.churnRate30d == nil && v1.grr30d == nil && v1.ltv == nil && v1.quickRatio == nil)
     }
 
     @Test func ratiosPrintWithTenSignificantDigits() {

@@ -13,8 +13,16 @@ public struct DerivedFigures: Sendable, Equatable {
     public var errorRate: Ratio?
     /// DAU / MAU.
     public var stickiness: Ratio?
-    /// Cancellations in the 30 days ending on the day / premium 30 days before.
+    /// Customers of 30 days before lost by the end of the day (docs/analytics.md).
     public var churnRate30d: Ratio?
+    /// Gross revenue retention over the 30 days.
+    public var grr30d: Ratio?
+    /// Net revenue retention over the 30 days.
+    public var nrr30d: Ratio?
+    /// Movements up over movements down, the 30 days ending on the day.
+    public var quickRatio: Ratio?
+    /// Retention day N and the funnel's rates.
+    public var cohorts: CohortRates
     /// round6(ARPPU / churn), from the published (rounded) ARPPU.
     public var ltv: Money?
     /// The day's api costs plus infrastructure, in the cost currency.
@@ -36,10 +44,14 @@ public struct DerivedFigures: Sendable, Equatable {
         conversionRate = Ratio(users.premium, over: users.total)
         errorRate = Ratio(snapshot.engagement.errors, over: snapshot.engagement.commands)
         stickiness = Ratio(users.active, over: users.active30d)
-        if let start = history.snapshot(on: day.adding(days: -30)) {
-            let cancellations = history.present(endingOn: day, days: 30).reduce(0) { $0 + $1.revenue.cancellations }
-            churnRate30d = Ratio(cancellations, over: start.users.premium)
+        let retention = RevenueRetention(snapshot.analytics?.retention30d)
+        churnRate30d = retention.churnRate30d
+        grr30d = retention.grr30d
+        nrr30d = retention.nrr30d
+        if let window = history.window(endingOn: day, days: 30) {
+            quickRatio = RevenueRetention.quickRatio(RevenueRetention.movements(of: window))
         }
+        cohorts = CohortRates(snapshot.analytics)
         if let arppu, let churn = churnRate30d, churn.numerator != 0 {
             ltv = arppu.divided(by: churn)
         }

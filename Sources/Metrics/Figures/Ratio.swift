@@ -2,16 +2,26 @@
 import Glibc
 #endif
 
-/// An exact fraction of two counts (a conversion rate, a churn rate):
-/// never rounded, so figures computed from it use its exact value.
+/// An exact fraction of two counts (a conversion rate, a churn rate) or
+/// of two amounts (a revenue retention): never rounded, so figures
+/// computed from it use its exact value.
 public struct Ratio: Sendable, Hashable, CustomStringConvertible {
     /// Numerator.
-    public let numerator: Int
+    public let numerator: Int128
     /// Denominator, never zero.
-    public let denominator: Int
+    public let denominator: Int128
 
     /// `numerator / denominator`, or nil when the denominator is zero.
     public init?(_ numerator: Int, over denominator: Int) {
+        self.init(exactly: Int128(numerator), over: Int128(denominator))
+    }
+
+    /// `numerator / denominator` of two amounts, or nil when the denominator is zero.
+    public init?(_ numerator: Money, over denominator: Money) {
+        self.init(exactly: numerator.micros, over: denominator.micros)
+    }
+
+    private init?(exactly numerator: Int128, over denominator: Int128) {
         guard denominator != 0 else { return nil }
         self.numerator = numerator
         self.denominator = denominator
@@ -61,7 +71,11 @@ extension Money {
     /// round6(self × rate⁻¹) for an exact ratio: self × denominator / numerator.
     public func divided(by ratio: Ratio) -> Money? {
         guard ratio.numerator != 0 else { return nil }
-        let numerator = micros * Int128(ratio.denominator)
+        // 10²⁴ micros × a count stays far inside 128 bits; an amount ratio
+        // (never used here) could not, so it is computed in 256 bits' stead.
+        let (high, low) = micros.multipliedFullWidth(by: ratio.denominator)
+        guard high == (low >> 127 == 1 ? -1 : 0) else { return nil }
+        let numerator = Int128(bitPattern: low)
         let sign: Int128 = ratio.numerator < 0 ? -1 : 1
         return Money(micros: Money.divideHalfEven(numerator * sign, Int128(ratio.numerator.magnitude)))
     }

@@ -62,19 +62,6 @@ public struct LedgerState: Sendable {
     /// Payments not yet saved.
     public var newPayments: ArraySlice<LedgerPayment> { payments[savedPayments...] }
 
-    /// Removes users (by `forget`); returns how many were known.
-    public mutating func forget(_ pseudonyms: [Int64]) -> Int {
-        var found = 0
-        for pseudonym in pseudonyms {
-            if userIndex[pseudonym] != nil || payments.contains(where: { $0.pseudonym == pseudonym }) { found += 1 }
-            forgotten.insert(pseudonym)
-        }
-        payments.removeAll { forgotten.contains($0.pseudonym) }
-        users.removeAll { forgotten.contains($0.pseudonym) }
-        userIndex = Dictionary(uniqueKeysWithValues: users.enumerated().map { ($1.pseudonym, Int32($0)) })
-        return found
-    }
-
     /// True when every entry of a day was read: the ledger's first entry is
     /// at or before the day's start.
     public func covers(dayStart: Int64) -> Bool {

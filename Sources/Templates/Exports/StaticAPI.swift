@@ -34,6 +34,8 @@ struct StaticAPI {
             ("error_rate", JSONValue.ratio(f?.errorRate)), ("api_cost", JSONValue.money(s?.costs.apiTotal)),
             ("infrastructure_cost", JSONValue.money(s?.costs.infrastructure)),
             ("cost_per_active_user", JSONValue.money(f?.costPerActiveUser)), ("net_mrr", JSONValue.money(f?.netMRR)),
+            ("grr_30d", JSONValue.ratio(f?.grr30d)), ("nrr_30d", JSONValue.ratio(f?.nrr30d)),
+            ("quick_ratio", JSONValue.ratio(f?.quickRatio)),
         ]
         return .object([JSONMember("as_of", asOf), JSONMember("kpis", .object(kpis.map { JSONMember($0.0, $0.1) }))])
     }

@@ -1,0 +1,51 @@
+import Foundation
+import Ledger
+import Metrics
+
+/// `sentinel-gen forget`: removes users from the ledger (and from every
+/// ledger kept by `--recompute`) and lists them as forgotten, so that no
+/// later figure counts their entries. Complete snapshots, which hold
+/// aggregates only, stay as they are.
+public struct ForgetRun: Sendable {
+    /// The configuration in force (a new ledger's settings).
+    public let configuration: Configuration
+    /// The state directory.
+    public let stateDirectory: String
+
+    /// A run over a state directory.
+    public init(configuration: Configuration, stateDirectory: String) {
+        self.configuration = configuration
+        self.stateDirectory = stateDirectory
+    }
+
+    /// Forgets the ids; returns how many of them the current ledger knew.
+    public func run(ids: [[UInt8]]) throws(JobFailure) -> Int {
+        let lock = try StateLock.take(stateDirectory)
+        defer { withExtendedLifetime(lock) {} }
+        let path = LedgerDatabase.path(in: stateDirectory)
+        let database = try within("open ledger", path) { () throws(LedgerError) in try LedgerDatabase(path: path) }
+        var key = try within("open ledger", path) { () throws(LedgerError) in try database.key() }
+        if key == nil {
+            let meta = LedgerMeta(key: Pseudonymizer.makeKey(), timezone: configuration.timezone,
+                                  revenueCurrency: configuration.revenueCurrency, costCurrency: configuration.costCurrency)
+            try within("create ledger", path) { () throws(LedgerError) in try database.create(meta) }
+            key = meta.key
+        }
+        let pseudonyms = Pseudonymizer(key: key!)
+        let list = ids.map { pseudonyms.pseudonym($0) }
+        let found = try within("forget", path) { () throws(LedgerError) in try database.forget(list) }
+        for kept in keptLedgers() {
+            let old = try within("forget", kept) { () throws(LedgerError) in try LedgerDatabase(path: kept) }
+            guard let oldKey = try within("forget", kept, { () throws(LedgerError) in try old.key() }) else { continue }
+            let oldPseudonyms = Pseudonymizer(key: oldKey)
+            _ = try within("forget", kept) { () throws(LedgerError) in try old.forget(ids.map { oldPseudonyms.pseudonym($0) }) }
+        }
+        return found
+    }
+
+    /// The ledgers `--recompute` renamed aside.
+    private func keptLedgers() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: stateDirectory)) ?? []
+        return names.filter { $0.hasPrefix("ledger-") && $0.hasSuffix(".sqlite") }.sorted().map { stateDirectory + "/" + $0 }
+    }
+}
