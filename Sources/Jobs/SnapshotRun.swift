@@ -69,6 +69,7 @@ public struct SnapshotRun: Sendable {
         var clock = StepClock()
 
         let (database, loaded) = try openLedger(progress: progress)
+        let openTime = clock.lap()
         let calendar = configuration.dayCalendar
         let validator = configuration.eventValidator
         var hash = HashState(now: now, pseudonyms: Pseudonymizer(key: loaded.meta.key), forgotten: loaded.forgotten)
@@ -82,9 +83,8 @@ public struct SnapshotRun: Sendable {
         } catch {
             throw JobFailure(.redis, step: "read state", path: endpoint.location, error.message)
         }
-        hash.finish()
         try checkStream(redis, state: loaded)
-        progress("[1/4] read \(Format.grouped(redis.users)) users and \(Format.grouped(redis.subscriptions)) subscriptions from \(endpoint) in \(clock.lap())")
+        progress("[1/4] opened the ledger (\(Format.grouped(loaded.users.count)) users) in \(openTime), read \(Format.grouped(redis.users)) users and \(Format.grouped(redis.subscriptions)) subscriptions from \(endpoint) in \(clock.lap())")
 
         var state = loaded
         let cursorDay = state.meta.cursorMs.map { calendar.day(containing: min($0, now)) } ?? calendar.day(containing: now)
@@ -117,6 +117,7 @@ public struct SnapshotRun: Sendable {
         progress("[2/4] read \(Format.grouped(applier.entriesRead)) new events in \(clock.lap())")
 
         let (days, kept, todayKept) = daysToCompute(state: &state, store: store, progress: progress)
+        hash.finish(cohortsFrom: configuration.snapshotComputer.earliestCohortStart(of: days))
         try within("read ledger", database.path) { () throws(LedgerError) in
             try database.loadDays(days.map(\.ordinal).filter { state.days[$0] == nil }, into: &state)
         }

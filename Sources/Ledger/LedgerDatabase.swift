@@ -67,6 +67,7 @@ public final class LedgerDatabase {
                 meta.gaps = try LedgerCodec.decodeGaps(blob("gaps"))
                 meta.recent = blob("recent").isEmpty ? RecentActivity() : try LedgerCodec.decodeRecent(blob("recent"))
                 var state = LedgerState(meta: meta)
+                state.reserveUsers(try Int.fetchOne(db, sql: "SELECT count(*) FROM users") ?? 0)
                 let users = try Row.fetchCursor(db, sql: "SELECT pseudonym, registered_ms, source, converted_ms, activity FROM users")
                 while let row = try users.next() {
                     var user = LedgerUser(pseudonym: row[0])
@@ -129,7 +130,7 @@ public final class LedgerDatabase {
                 let setMeta = try db.makeStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")
                 for (key, value) in values { try setMeta.execute(arguments: [key, value]) }
                 // Rows in key order: SQLite appends instead of splitting pages.
-                let users = state.touchedUsers.map { state.users[Int($0)] }.sorted { $0.pseudonym < $1.pseudonym }
+                let users = state.touchedUsers.sorted { $0.pseudonym < $1.pseudonym }
                 let setUser = try db.makeStatement(sql: """
                     INSERT OR REPLACE INTO users (pseudonym, registered_ms, source, converted_ms, activity) VALUES (?, ?, ?, ?, ?)
                     """)

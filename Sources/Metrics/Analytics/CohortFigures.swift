@@ -7,7 +7,10 @@ public struct CohortFigures {
     let hash: HashState
     let timeline: PaymentTimeline
     let now: Int64
-    private let registeredAt: [Int64: Int64]
+    /// The ledger index of each registration's user (−1: none).
+    private let registrationUser: [Int32]
+    /// Each ledger user's registration time in the hash.
+    private let registeredAt: [Int64?]
 
     /// Figures over a ledger, the hashes and the payments.
     public init(calendar: DayCalendar, state: LedgerState, hash: HashState, timeline: PaymentTimeline, now: Int64) {
@@ -16,13 +19,28 @@ public struct CohortFigures {
         self.hash = hash
         self.timeline = timeline
         self.now = now
-        registeredAt = Dictionary(hash.registrations.map { ($0.pseudonym, $0.ms) }, uniquingKeysWith: min)
+        var users = [Int32](repeating: -1, count: hash.registrations.count)
+        var times = [Int64?](repeating: nil, count: state.users.count)
+        for (i, registration) in hash.registrations.enumerated() {
+            guard let index = state.userIndex[registration.pseudonym] else { continue }
+            users[i] = index
+            if times[Int(index)] == nil { times[Int(index)] = registration.ms }
+        }
+        registrationUser = users
+        registeredAt = times
+    }
+
+    /// The ledger users of registrations, nil for those the ledger never saw.
+    private func members(_ range: Range<Int>) -> LazyMapSequence<Range<Int>, (pseudonym: Int64, user: LedgerUser?)> {
+        range.lazy.map { i in
+            (self.hash.registrations[i].pseudonym, self.registrationUser[i] < 0 ? nil : self.state.users[Int(self.registrationUser[i])])
+        }
     }
 
     private func start(_ day: LocalDay) -> Int64 { calendar.start(of: day) }
 
-    private func cohort(_ day: LocalDay) -> ArraySlice<(ms: Int64, pseudonym: Int64)> {
-        hash.registered(from: start(day), to: start(day.adding(days: 1)))
+    private func cohort(_ day: LocalDay) -> LazyMapSequence<Range<Int>, (pseudonym: Int64, user: LedgerUser?)> {
+        members(hash.registered(from: start(day), to: start(day.adding(days: 1))))
     }
 
     /// Retention day 1, 7 and 30 of day e.
@@ -32,7 +50,7 @@ public struct CohortFigures {
             var result = SnapshotAnalytics.Cohort(label: c.description)
             for member in cohort(c) {
                 result.size += 1
-                if state.user(member.pseudonym)?.wasActive(on: Int32(e.ordinal)) == true { result.active += 1 }
+                if member.user?.wasActive(on: Int32(e.ordinal)) == true { result.active += 1 }
             }
             return result
         }
@@ -45,9 +63,9 @@ public struct CohortFigures {
         return (0..<12).reversed().map { k in
             let weekStart = monday.adding(days: -7 * k)
             var result = SnapshotAnalytics.Cohort(label: weekStart.isoWeekName)
-            for member in hash.registered(from: start(weekStart), to: start(weekStart.adding(days: 7))) {
+            for member in members(hash.registered(from: start(weekStart), to: start(weekStart.adding(days: 7)))) {
                 result.size += 1
-                if state.user(member.pseudonym)?.wasActive(from: Int32(monday.ordinal), through: Int32(d.ordinal)) == true {
+                if member.user?.wasActive(from: Int32(monday.ordinal), through: Int32(d.ordinal)) == true {
                     result.active += 1
                 }
             }
@@ -61,11 +79,11 @@ public struct CohortFigures {
         let weekStart = start(monday), weekEnd = start(monday.adding(days: 7))
         let thisWeek = (Int32(monday.ordinal), Int32(d.ordinal)), lastWeek = (Int32(monday.ordinal - 7), Int32(monday.ordinal - 1))
         var result = SnapshotAnalytics.Lifecycle()
-        for user in state.users {
+        for (index, user) in state.users.enumerated() {
             let now = user.wasActive(from: thisWeek.0, through: thisWeek.1)
             let before = user.wasActive(from: lastWeek.0, through: lastWeek.1)
             if now {
-                if let ms = registeredAt[user.pseudonym], ms >= weekStart && ms < weekEnd { result.new += 1 }
+                if let ms = registeredAt[index], ms >= weekStart && ms < weekEnd { result.new += 1 }
                 else if before { result.returning += 1 }
                 else { result.resurrecting += 1 }
             } else if before {
@@ -76,7 +94,7 @@ public struct CohortFigures {
     }
 
     private func converted(_ pseudonym: Int64, from: Int64, to: Int64) -> Bool {
-        timeline.payments(of: pseudonym).contains { $0.isConversion && $0.ms >= from && $0.ms < to && $0.ms <= now }
+        timeline.hasConversion(of: pseudonym, from: from, to: to, now: now)
     }
 
     /// The 7-day funnel of d − 7's cohort.
@@ -87,7 +105,7 @@ public struct CohortFigures {
         for member in cohort(c) {
             result.registered += 1
             if converted(member.pseudonym, from: start(c), to: start(c.adding(days: 8))) { result.converted += 1 }
-            guard let user = state.user(member.pseudonym) else { continue }
+            guard let user = member.user else { continue }
             let activated = [day, day + 1].contains { user.index(of: $0).map { user.activity[$0].ranCommand } ?? false }
             guard activated else { continue }
             result.activated += 1
@@ -103,7 +121,7 @@ public struct CohortFigures {
         var result = SnapshotAnalytics.Funnel30(cohort: c)
         var sources: [Name: SnapshotAnalytics.SourceFunnel] = [:]
         for member in cohort(c) {
-            let user = state.user(member.pseudonym)
+            let user = member.user
             var source = Name("unknown")
             if let user, let ms = user.firstRegistrationMs, ms < end, let bytes = user.firstSource { source = Name(bytes: bytes) }
             let didConvert = converted(member.pseudonym, from: start(c), to: start(c.adding(days: 31)))

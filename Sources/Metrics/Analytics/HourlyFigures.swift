@@ -4,7 +4,7 @@ enum HourlyFigures {
     static func of(_ record: DayRecord, hours: Int, firstByHour: [Int]?) -> SnapshotAnalytics.Hourly {
         var result = SnapshotAnalytics.Hourly()
         let n = max(0, min(hours, DayRecord.hourSlots))
-        func row(_ kind: DayRecord.HourlyKind) -> [Int] { Array(record.hourlyCounts[kind.rawValue].prefix(n)) }
+        func row(_ kind: DayRecord.HourlyKind) -> [Int] { Array(record.hourly(kind).prefix(n)) }
         result.commands = row(.commands)
         result.errors = row(.errors)
         result.registrations = row(.registrations)

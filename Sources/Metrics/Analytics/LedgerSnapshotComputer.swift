@@ -24,6 +24,14 @@ public struct LedgerSnapshotComputer {
         calendar.day(containing: min(state.meta.eventsFrom ?? now, now))
     }
 
+    /// The earliest registration time a cohort of these days looks at: the
+    /// 12th week before the first one's, or its day − 30.
+    public func earliestCohortStart(of days: [LocalDay]) -> Int64 {
+        guard let first = days.first else { return .max }
+        let monday = first.adding(days: 1 - first.isoWeekday)
+        return calendar.start(of: min(monday.adding(days: -77), first.adding(days: -30)))
+    }
+
     /// Snapshots of `days` (ascending, none after today's).
     public func snapshots(of days: [LocalDay], state: LedgerState, hash: HashState, future: [LedgerPayment], now: Int64) -> [Snapshot] {
         guard let first = days.first, let last = days.last else { return [] }

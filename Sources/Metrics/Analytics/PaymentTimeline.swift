@@ -65,6 +65,20 @@ public struct PaymentTimeline: Sendable {
         (byUser[pseudonym] ?? []).reduce(present) { $0 - payments[$1].signedMonthly }
     }
 
+    /// True when u has a conversion entry in [from, to) at or before `now`.
+    public func hasConversion(of pseudonym: Int64, from: Int64, to: Int64, now: Int64) -> Bool {
+        for i in byUser[pseudonym] ?? [] {
+            let p = payments[i]
+            if p.isConversion && p.ms >= from && p.ms < to && p.ms <= now { return true }
+        }
+        return false
+    }
+
+    /// True when u has a conversion entry before an instant.
+    public func convertedBefore(_ pseudonym: Int64, _ ms: Int64) -> Bool {
+        (byUser[pseudonym] ?? []).contains { payments[$0].isConversion && payments[$0].ms < ms }
+    }
+
     /// u's payments, oldest first.
     public func payments(of pseudonym: Int64) -> [LedgerPayment] { (byUser[pseudonym] ?? []).map { payments[$0] } }
 

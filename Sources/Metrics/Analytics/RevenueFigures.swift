@@ -7,10 +7,23 @@ public struct RevenueFigures {
     /// The present subscriptions.
     public let hash: HashState
 
+    private let presentPlans: [Name: SnapshotAnalytics.Mix]
+    private let presentIntervals: [SnapshotAnalytics.Mix]
+
     /// Figures over a timeline and the hashes.
     public init(timeline: PaymentTimeline, hash: HashState) {
         self.timeline = timeline
         self.hash = hash
+        var plans: [Name: SnapshotAnalytics.Mix] = [:]
+        var intervals = [SnapshotAnalytics.Mix(), SnapshotAnalytics.Mix()]
+        for subscription in hash.subscriptions.values {
+            plans[Name(bytes: subscription.plan), default: .init()].subscriptions += 1
+            plans[Name(bytes: subscription.plan), default: .init()].mrr += subscription.monthly
+            intervals[subscription.yearly ? 1 : 0].subscriptions += 1
+            intervals[subscription.yearly ? 1 : 0].mrr += subscription.monthly
+        }
+        presentPlans = plans
+        presentIntervals = intervals
     }
 
     private func present(_ pseudonym: Int64) -> Money { hash.subscriptions[pseudonym]?.monthly ?? .zero }
@@ -56,21 +69,14 @@ public struct RevenueFigures {
     /// u paid before an instant: a conversion entry before it, or an MRR
     /// above zero before the ledger's first entry.
     func paidBefore(_ pseudonym: Int64, _ start: Int64) -> Bool {
-        if timeline.payments(of: pseudonym).contains(where: { $0.isConversion && $0.ms < start }) { return true }
+        if timeline.convertedBefore(pseudonym, start) { return true }
         return timeline.mrrBeforeAll(of: pseudonym, present: present(pseudonym)) > .zero
     }
 
     /// Subscriptions and MRR by plan and by interval at an instant: the
     /// present ones rewound by the payments at or after it.
     public func mix(at ms: Int64) -> (byPlan: [(plan: Name, mix: SnapshotAnalytics.Mix)], month: SnapshotAnalytics.Mix, year: SnapshotAnalytics.Mix) {
-        var plans: [Name: SnapshotAnalytics.Mix] = [:]
-        var intervals = [SnapshotAnalytics.Mix(), SnapshotAnalytics.Mix()]
-        for subscription in hash.subscriptions.values {
-            plans[Name(bytes: subscription.plan), default: .init()].subscriptions += 1
-            plans[Name(bytes: subscription.plan), default: .init()].mrr += subscription.monthly
-            intervals[subscription.yearly ? 1 : 0].subscriptions += 1
-            intervals[subscription.yearly ? 1 : 0].mrr += subscription.monthly
-        }
+        var plans = presentPlans, intervals = presentIntervals
         for payment in timeline.payments(atOrAfter: ms) {
             let sign = payment.isConversion ? -1 : 1
             let name = Name(bytes: payment.plan)

@@ -22,13 +22,25 @@ public struct DayRecord: Sendable, Equatable {
     public var apiCostTotal = Money.zero
     /// Command latencies in millionths of a millisecond, as read.
     public var latencies: [Int64] = []
-    /// Per hour of the day: commands, errors, registrations, conversions, cancellations.
-    public var hourlyCounts = [[Int]](repeating: [Int](repeating: 0, count: hourSlots), count: 5)
+    /// Per hour of the day, by `HourlyKind`: commands, errors,
+    /// registrations, conversions, cancellations; one flat array, kind-major.
+    public var hourlyCounts = [Int](repeating: 0, count: hourSlots * 5)
     /// Per hour of the day: api costs.
     public var hourlyCost = [Money](repeating: .zero, count: hourSlots)
 
     /// An empty day.
     public init() {}
+
+    /// The hours of one kind.
+    public func hourly(_ kind: HourlyKind) -> ArraySlice<Int> {
+        hourlyCounts[kind.rawValue * DayRecord.hourSlots..<(kind.rawValue + 1) * DayRecord.hourSlots]
+    }
+
+    /// Counts one event of a kind in an hour.
+    @inline(__always)
+    public mutating func count(_ kind: HourlyKind, hour: Int) {
+        hourlyCounts[kind.rawValue * DayRecord.hourSlots + hour] += 1
+    }
 
     /// The rows of `hourlyCounts`.
     public enum HourlyKind: Int, CaseIterable, Sendable {

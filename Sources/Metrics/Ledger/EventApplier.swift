@@ -29,6 +29,9 @@ public struct EventApplier {
     private var runUserIndex: [Int32] = []
     private var pending: [(user: Int32, name: Int32, day: Int, position: Int64)] = []
     private var dayCache = DayCache()
+    // The day being filled, taken out of `state.days` while entries of it come.
+    private var currentOrdinal: Int?
+    private var current = DayRecord()
     private var cursorMs: UInt64 = 0, cursorSeq: UInt64 = 0, advanced = false
     private let unknownSource = Array("unknown".utf8)
     private let premium = Array("premium".utf8)
@@ -70,65 +73,71 @@ public struct EventApplier {
         advance(ms, seq)
         let position = state.meta.nextPosition
         state.meta.nextPosition += 1
-        let day = dayCache.day(of: ms, calendar: calendar)
-        let ordinal = day.ordinal
+        let ordinal = dayCache.day(of: ms, calendar: calendar).ordinal
         let start = dayCache.start
-        var record = state.days.removeValue(forKey: ordinal) ?? DayRecord()
-        defer {
-            state.days[ordinal] = record
-            state.touchedDays.insert(ordinal)
-        }
+        if ordinal != currentOrdinal { switchDay(to: ordinal) }
         entriesApplied += 1
-        record.eventsRead += 1
+        current.eventsRead += 1
         let event: ValidEvent
         switch result {
-        case .failure(let reason): reject(id, reason, &record); return
+        case .failure(let reason): reject(id, reason); return
         case .success(let valid): event = valid
         }
-        if let reason = record.outOfRange(event) { reject(id, reason, &record); return }
+        if let reason = current.outOfRange(event) { reject(id, reason); return }
+        record(event, user: user, ms: ms, start: start, ordinal: ordinal, position: position)
+    }
+
+    private mutating func switchDay(to ordinal: Int) {
+        if let previous = currentOrdinal { state.days[previous] = current }
+        current = state.days.removeValue(forKey: ordinal) ?? DayRecord()
+        currentOrdinal = ordinal
+        state.touchedDays.insert(ordinal)
+    }
+
+    private mutating func record(_ event: ValidEvent, user: Int32?, ms: Int64, start: Int64, ordinal: Int, position: Int64) {
         let hour = min(Int((ms - start) / 3_600_000), DayRecord.hourSlots - 1)
         let recent = ms > now - 86_400_000
         switch event.type {
         case .registration:
             let source = event.source.map { Array($0) } ?? unknownSource
-            record.bySource[state.sourceNames.intern(source), default: 0] += 1
-            record.hourlyCounts[DayRecord.HourlyKind.registrations.rawValue][hour] += 1
+            current.bySource[state.sourceNames.intern(source), default: 0] += 1
+            current.count(.registrations, hour: hour)
             if state.users[Int(user!)].firstRegistrationMs == nil {
                 state.update(user!) { $0.firstRegistrationMs = ms; $0.firstSource = source }
             }
             markActive(user!, day: ordinal, offset: ms - start, command: false, ms: ms)
         case .command:
-            record.commands += 1
+            current.commands += 1
             let name = state.commandNames.intern(event.name!)
-            record.byCommand[name, default: 0] += 1
-            if let latency = event.latencyMicros { record.latencies.append(latency) }
-            record.hourlyCounts[DayRecord.HourlyKind.commands.rawValue][hour] += 1
+            current.byCommand[name, default: 0] += 1
+            if let latency = event.latencyMicros { current.latencies.append(latency) }
+            current.count(.commands, hour: hour)
             if recent { state.meta.recent.commands.append(ms) }
             pending.append((user!, name, ordinal, position))
             markActive(user!, day: ordinal, offset: ms - start, command: true, ms: ms)
         case .error:
-            record.errors += 1
-            record.hourlyCounts[DayRecord.HourlyKind.errors.rawValue][hour] += 1
+            current.errors += 1
+            current.count(.errors, hour: hour)
             if recent { state.meta.recent.errors.append(ms) }
         case .conversion, .cancellation:
             let conversion = event.type == .conversion
             if conversion {
-                record.conversions += 1
-                record.newMRR += event.monthlyAmount
+                current.conversions += 1
+                current.newMRR += event.monthlyAmount
                 if state.users[Int(user!)].firstConversionMs == nil { state.update(user!) { $0.firstConversionMs = ms } }
             } else {
-                record.cancellations += 1
-                record.churnedMRR += event.monthlyAmount
+                current.cancellations += 1
+                current.churnedMRR += event.monthlyAmount
             }
             let kind: DayRecord.HourlyKind = conversion ? .conversions : .cancellations
-            record.hourlyCounts[kind.rawValue][hour] += 1
+            current.count(kind, hour: hour)
             state.payments.append(payment(event, user: user!, ms: ms, position: position))
         case .apiCall:
             let provider = state.providerNames.intern(event.provider!)
-            record.apiCalls[provider, default: 0] += 1
-            record.apiCost[provider, default: .zero] += event.cost
-            record.apiCostTotal += event.cost
-            record.hourlyCost[hour] += event.cost
+            current.apiCalls[provider, default: 0] += 1
+            current.apiCost[provider, default: .zero] += event.cost
+            current.apiCostTotal += event.cost
+            current.hourlyCost[hour] += event.cost
             if recent { state.meta.recent.apiCosts.append((ms, event.cost)) }
         }
     }
@@ -136,15 +145,26 @@ public struct EventApplier {
     /// Ends the run's reading: counts the commands of paying users, moves
     /// the cursor to the last entry applied, drops what alerts no longer need.
     public mutating func finish() {
-        var runPayments: [Int64: [(position: Int64, signed: Money)]] = [:]
-        for payment in state.newPayments { runPayments[payment.pseudonym, default: []].append((payment.position, payment.signedMonthly)) }
-        for payment in future { runPayments[payment.pseudonym, default: []].append((payment.position, payment.signedMonthly)) }
+        if let ordinal = currentOrdinal { state.days[ordinal] = current }
+        currentOrdinal = nil
+        // Each user's MRR from the hash, then the payments read this run:
+        // arrays by user index, since there is one lookup per command.
+        var base = [Money](repeating: .zero, count: state.users.count)
+        for (pseudonym, mrr) in hashMRR { if let index = state.userIndex[pseudonym] { base[Int(index)] = mrr } }
+        var runPayments: [Int32: [(position: Int64, signed: Money)]] = [:]
+        for payment in state.newPayments + future {
+            if let index = state.userIndex[payment.pseudonym] { runPayments[index, default: []].append((payment.position, payment.signedMonthly)) }
+        }
+        var paying: [Int: [Int32: Int]] = [:]
         for command in pending {
-            let pseudonym = state.users[Int(command.user)].pseudonym
-            var mrr = hashMRR[pseudonym] ?? .zero
-            for later in runPayments[pseudonym] ?? [] where later.position > command.position { mrr -= later.signed }
-            guard mrr > .zero else { continue }
-            state.days[command.day]?.byCommandPaying[command.name, default: 0] += 1
+            var mrr = base[Int(command.user)]
+            if let later = runPayments[command.user] {
+                for payment in later where payment.position > command.position { mrr -= payment.signed }
+            }
+            if mrr > .zero { paying[command.day, default: [:]][command.name, default: 0] += 1 }
+        }
+        for (day, counts) in paying {
+            for (name, count) in counts { state.days[day]?.byCommandPaying[name, default: 0] += count }
         }
         pending = []
         if advanced { state.meta.cursor = Array("\(cursorMs)-\(cursorSeq)".utf8) }
@@ -160,8 +180,8 @@ public struct EventApplier {
         advanced = true
     }
 
-    private mutating func reject(_ id: UnsafeRawBufferPointer, _ reason: Rejection, _ record: inout DayRecord) {
-        record.rejected[reason.index] += 1
+    private mutating func reject(_ id: UnsafeRawBufferPointer, _ reason: Rejection) {
+        current.rejected[reason.index] += 1
         entriesRejected += 1
         if examples.count < EventApplier.exampleLimit {
             examples.append(RejectionExample(entryID: String(decoding: id, as: UTF8.self), reason: reason))
@@ -189,8 +209,7 @@ public struct EventApplier {
     private mutating func markActive(_ user: Int32, day: Int, offset: Int64, command: Bool, ms: Int64) {
         state.meta.recent.lastActivityMs = max(state.meta.recent.lastActivityMs ?? ms, ms)
         let day32 = Int32(day)
-        let activity = state.users[Int(user)].activity
-        if let last = activity.last, last.day == day32 {
+        if let last = state.users[Int(user)].activity.last, last.day == day32 {
             if command && !last.ranCommand { state.update(user) { $0.activity[$0.activity.count - 1].ranCommand = true } }
             return
         }

@@ -42,7 +42,8 @@ public enum LedgerCodec {
         w.write(record.apiCost.count)
         for (id, cost) in record.apiCost.sorted(by: { $0.key < $1.key }) { w.write(state.providerNames.bytes(of: id)); w.write(cost) }
         w.write(record.latencies.count); for value in record.latencies { w.write(value) }
-        for row in record.hourlyCounts { w.write(row.count); for value in row { w.write(value) } }
+        w.write(DayRecord.hourSlots)
+        for value in record.hourlyCounts { w.write(value) }
         w.write(record.hourlyCost.count); for value in record.hourlyCost { w.write(value) }
         return w.bytes
     }
@@ -70,12 +71,8 @@ public enum LedgerCodec {
         let latencies = try r.count()
         record.latencies.reserveCapacity(latencies)
         for _ in 0..<latencies { record.latencies.append(Int64(try r.int())) }
-        for kind in 0..<record.hourlyCounts.count {
-            let n = try r.count()
-            var row = [Int](repeating: 0, count: DayRecord.hourSlots)
-            for i in 0..<n { let v = try r.int(); if i < row.count { row[i] = v } }
-            record.hourlyCounts[kind] = row
-        }
+        guard try r.count() == DayRecord.hourSlots else { throw ByteReader.Truncated() }
+        for i in 0..<record.hourlyCounts.count { record.hourlyCounts[i] = try r.int() }
         let n = try r.count()
         for i in 0..<n { let v = try r.money(); if i < record.hourlyCost.count { record.hourlyCost[i] = v } }
         return record

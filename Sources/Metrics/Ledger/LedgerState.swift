@@ -22,8 +22,8 @@ public struct LedgerState: Sendable {
     /// Providers of the day records.
     public var providerNames = ByteInterner()
 
-    /// Users changed since the state was loaded.
-    public private(set) var touchedUsers: Set<Int32> = []
+    /// Users changed since the state was loaded, by index.
+    public private(set) var touched: [Bool] = []
     /// Days changed since the state was loaded.
     public var touchedDays: Set<Int> = []
     /// Payments before this index are already saved.
@@ -38,21 +38,32 @@ public struct LedgerState: Sendable {
         let index = Int32(users.count)
         users.append(LedgerUser(pseudonym: pseudonym))
         userIndex[pseudonym] = index
-        touchedUsers.insert(index)
+        touched.append(true)
         return index
+    }
+
+    /// Makes room for `count` users.
+    public mutating func reserveUsers(_ count: Int) {
+        users.reserveCapacity(count)
+        userIndex.reserveCapacity(count)
+        touched.reserveCapacity(count)
     }
 
     /// Adds a user as loaded (not marked as changed).
     public mutating func load(_ user: LedgerUser) {
         userIndex[user.pseudonym] = Int32(users.count)
         users.append(user)
+        touched.append(false)
     }
 
     /// Changes a user and marks it for saving.
     public mutating func update(_ index: Int32, _ change: (inout LedgerUser) -> Void) {
         change(&users[Int(index)])
-        touchedUsers.insert(index)
+        touched[Int(index)] = true
     }
+
+    /// The users to save.
+    public var touchedUsers: [LedgerUser] { users.indices.filter { touched[$0] }.map { users[$0] } }
 
     /// The user of a pseudonym, if known.
     public func user(_ pseudonym: Int64) -> LedgerUser? {

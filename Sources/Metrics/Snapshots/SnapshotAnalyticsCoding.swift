@@ -57,12 +57,14 @@ extension SnapshotAnalytics {
                 JSONMember("cancellations", ints(hourly.cancellations)), JSONMember("active", ints(hourly.active)),
                 JSONMember("api_cost", .array(hourly.apiCost.map { .money($0) })),
             ])),
-            JSONMember("retention", .object([
+            // Per-user objects are null as a whole on a day the ledger does
+            // not cover; on a covered day their members may still be null.
+            JSONMember("retention", movements == nil ? .null : .object([
                 JSONMember("day_n", dayN),
                 JSONMember("weekly", weekly.map { .array($0.map { cohort($0, "week") }) } ?? .null),
             ])),
             JSONMember("lifecycle", lifecycle),
-            JSONMember("funnel", .object([JSONMember("d7", d7), JSONMember("d30", d30)])),
+            JSONMember("funnel", movements == nil ? .null : .object([JSONMember("d7", d7), JSONMember("d30", d30)])),
         ]
     }
 

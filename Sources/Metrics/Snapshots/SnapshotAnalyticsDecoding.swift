@@ -22,13 +22,14 @@ extension SnapshotAnalytics {
         for (index, _) in try reader.array("hourly.api_cost").enumerated() {
             hourly.apiCost.append(try FieldReader(root: try reader.array("hourly.api_cost")[index], prefix: "hourly.api_cost").money(""))
         }
-        if try !isNull("retention.day_n") {
+        let retentionNull = try isNull("retention"), funnelNull = try isNull("funnel")
+        if !retentionNull, try !isNull("retention.day_n") {
             dayN = try ["1", "7", "30"].map { (n: String) throws(Snapshot.DecodingFailure) in
                 Cohort(label: try reader.string("retention.day_n.\(n).cohort"), size: try reader.int("retention.day_n.\(n).size"),
                        active: try reader.int("retention.day_n.\(n).active"))
             }
         }
-        if try !isNull("retention.weekly") {
+        if !retentionNull, try !isNull("retention.weekly") {
             weekly = try reader.array("retention.weekly").map { (item: JSONValue) throws(Snapshot.DecodingFailure) in
                 let inner = FieldReader(root: item, prefix: "retention.weekly")
                 return Cohort(label: try inner.string("week"), size: try inner.int("size"), active: try inner.int("active"))
@@ -42,7 +43,7 @@ extension SnapshotAnalytics {
             l.dormant = try reader.int("lifecycle.dormant")
             lifecycle = l
         }
-        if try !isNull("funnel.d7") {
+        if !funnelNull, try !isNull("funnel.d7") {
             var f = Funnel7(cohort: try reader.day("funnel.d7.cohort"))
             f.registered = try reader.int("funnel.d7.registered")
             f.activated = try reader.int("funnel.d7.activated")
@@ -50,7 +51,7 @@ extension SnapshotAnalytics {
             f.converted = try reader.int("funnel.d7.converted")
             funnel7 = f
         }
-        if try !isNull("funnel.d30") {
+        if !funnelNull, try !isNull("funnel.d30") {
             var f = Funnel30(cohort: try reader.day("funnel.d30.cohort"))
             f.registered = try reader.int("funnel.d30.registered")
             f.converted = try reader.int("funnel.d30.converted")
