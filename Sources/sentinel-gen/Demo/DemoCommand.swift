@@ -63,12 +63,25 @@ struct DemoCommand: AsyncParsableCommand {
         defer { server.stop() }
         var clock = StepClock()
         let data = DemoDataset(seed: seed, days: days, now: now)
+        _ = FileManager.default.createFile(atPath: "\(options.state)/.demo", contents: Data())
+        // Day by day, as a bot and a daily cron would: the bot writes (and
+        // trims the stream to 30 days), then a snapshot run reads what is
+        // new into the ledger. The last day is the whole job's.
+        let day: Int64 = 86_400_000
+        var written = Int64.min
         do {
             let connection = try RedisConnection(endpoint: server.endpoint)
-            try data.write(to: connection, prefix: configuration.redis.keyPrefix)
-        } catch { throw JobFailure(.redis, "demo: \(error)") }
-        logger.info("demo: redis-server on 127.0.0.1:\(server.port) filled with \(Format.grouped(data.entries.count)) events and \(Format.grouped(data.users.count)) users (seed \(seed), \(days) days) in \(clock.lap())")
-        _ = FileManager.default.createFile(atPath: "\(options.state)/.demo", contents: Data())
+            for past in stride(from: days - 1, through: 0, by: -1) {
+                let cut = now - Int64(past) * day
+                try data.write(to: connection, prefix: configuration.redis.keyPrefix, after: written, through: cut)
+                written = cut
+                guard past > 0 else { break }
+                var run = SnapshotRun(configuration: configuration, endpoint: server.endpoint, stateDirectory: options.state, now: cut)
+                run.readTimeout = 30
+                _ = try run.run { _ in }
+            }
+        } catch let failure as JobFailure { throw failure } catch { throw JobFailure(.redis, "demo: \(error)") }
+        logger.info("demo: redis-server on 127.0.0.1:\(server.port) written day by day with \(Format.grouped(data.entries.count)) events and \(Format.grouped(data.users.count)) users (seed \(seed), \(days) days), one snapshot run a day, in \(clock.lap())")
 
         let courier = Courier(configuration: configuration, telegramToken: nil)
         let job = SentinelJob(configuration: configuration, endpoint: server.endpoint, stateDirectory: options.state,

@@ -3,9 +3,11 @@ import Metrics
 
 /// Realistic data for a bot like CryptoSentinel AI, as the Redis contract
 /// has a bot write it: growth towards about 900 users, about 90 premium at
-/// EUR 9.99 a month or 99.90 a year, weekly seasonality, OpenAI and
-/// CoinGecko costs, errors, and a few malformed entries. The same seed,
-/// days and `now` give the same data.
+/// EUR 9.99 a month or 99.90 a year, switches between the two, refunds,
+/// churned customers who come back, weekly seasonality, OpenAI and
+/// CoinGecko costs, errors, and a few malformed entries. Every hash change
+/// is kept with its time, so the data can be written day by day as a bot
+/// writes it. The same seed, days and `now` give the same data.
 public struct DemoDataset: Sendable {
     /// One stream entry: its ID and its field/value pairs.
     public struct Entry: Sendable {
@@ -21,6 +23,19 @@ public struct DemoDataset: Sendable {
     public private(set) var users: [(String, String)] = []
     /// `sentinel:subscriptions`: user -> subscription JSON.
     public private(set) var subscriptions: [(String, String)] = []
+
+    /// A change to a hash, as the bot makes it.
+    public enum HashChange: Sendable {
+        /// `HSET users id ms`.
+        case register(String, String)
+        /// `HSET subscriptions id json`.
+        case subscribe(String, String)
+        /// `HDEL subscriptions id`.
+        case unsubscribe(String)
+    }
+
+    /// Every hash change, with its time, in time order.
+    public private(set) var changes: [(ms: Int64, change: HashChange)] = []
 
     /// SplitMix64: small, fast, and the same on every platform.
     struct Random {
@@ -48,6 +63,7 @@ public struct DemoDataset: Sendable {
         /// Free users drift away: the last day they come back.
         let activeUntil: Int64
         var plan: (amount: String, interval: String, since: Int64)?
+        var churned = false
     }
 
     static let commands: [(String, Double)] = [
@@ -70,6 +86,13 @@ public struct DemoDataset: Sendable {
         var people: [User] = []
         var taken = Set<String>()
         var raw: [(ms: Int64, fields: [String])] = []
+        var hash: [(ms: Int64, change: HashChange)] = []
+        func json(_ plan: (amount: String, interval: String, since: Int64)) -> String {
+            #"{"plan":"premium","amount":"\#(plan.amount)","currency":"EUR","interval":"\#(plan.interval)","since":\#(plan.since)}"#
+        }
+        func payment(_ type: String, _ user: String, _ plan: (amount: String, interval: String, since: Int64)) -> [String] {
+            ["type", type, "user", user, "amount", plan.amount, "currency", "EUR", "interval", plan.interval, "plan", "premium"]
+        }
         func at(_ dayStart: Int64) -> Int64 {
             // Busier in the day (UTC 7:00-22:00) than at night.
             let hour = random.unit() < 0.85 ? 7 + random.below(15) : random.below(24)
@@ -91,27 +114,45 @@ public struct DemoDataset: Sendable {
                 let user = User(id: id, registered: registered, propensity: 0.15 + 0.6 * random.unit() * random.unit(),
                                 activeUntil: registered + Int64(-log(1 - random.unit()) * 21 * Double(day)))
                 people.append(user)
+                hash.append((registered, .register(id, String(registered))))
                 let source = random.pick(DemoDataset.sources)
                 raw.append((user.registered, ["type", "registration", "user", user.id] + (source.isEmpty ? [] : ["source", source])))
             }
             for position in people.indices {
                 var user = people[position]
                 guard user.registered < dayStart + day else { continue }
-                // Subscriptions start and end.
+                // Subscriptions start, switch between monthly and yearly, and end.
                 if let plan = user.plan {
                     let moment = at(dayStart)
                     if random.unit() < 0.0025 * pace, moment <= now, moment > plan.since {
-                        raw.append((moment, ["type", "cancellation", "user", user.id, "amount", plan.amount,
-                                             "currency", "EUR", "interval", plan.interval]))
+                        raw.append((moment, payment("cancellation", user.id, plan)))
+                        hash.append((moment, .unsubscribe(user.id)))
                         user.plan = nil
+                        user.churned = true
+                    } else if random.unit() < 0.0012 * pace, moment <= now, moment > plan.since {
+                        // A plan change is a cancellation and a conversion.
+                        let yearly = plan.interval == "month"
+                        let next = (yearly ? "99.90" : "9.99", yearly ? "year" : "month", moment + 1)
+                        raw.append((moment, payment("cancellation", user.id, plan)))
+                        raw.append((moment + 1, payment("conversion", user.id, next)))
+                        hash.append((moment + 1, .subscribe(user.id, json(next))))
+                        user.plan = next
                     }
-                } else if random.unit() < 0.0029 * pace * (0.5 + user.propensity * 2) {
+                } else if random.unit() < 0.0029 * pace * (0.5 + user.propensity * 2) * (user.churned ? 3 : 1) {
                     let yearly = random.unit() < 0.12
                     let moment = max(at(dayStart), user.registered + 1)
                     guard moment <= now else { people[position] = user; continue }
-                    user.plan = (yearly ? "99.90" : "9.99", yearly ? "year" : "month", moment)
-                    raw.append((moment, ["type", "conversion", "user", user.id, "amount", user.plan!.amount, "currency", "EUR",
-                                         "interval", user.plan!.interval, "plan", "premium"]))
+                    let plan = (yearly ? "99.90" : "9.99", yearly ? "year" : "month", moment)
+                    raw.append((moment, payment("conversion", user.id, plan)))
+                    hash.append((moment, .subscribe(user.id, json(plan))))
+                    user.plan = plan
+                    // Now and then a refund within the hour.
+                    let refund = moment + 600_000 + Int64(random.below(3_000_000))
+                    if random.unit() < 0.06, refund <= now {
+                        raw.append((refund, payment("cancellation", user.id, plan)))
+                        hash.append((refund, .unsubscribe(user.id)))
+                        user.plan = nil
+                    }
                 }
                 people[position] = user
                 // Activity: premium users come back more often; weekends are quieter.
@@ -160,22 +201,29 @@ public struct DemoDataset: Sendable {
             entries.append(Entry(id: "\(ms)-\(sequence)", fields: fields))
         }
         users = people.filter { $0.registered <= now }.map { ($0.id, String($0.registered)) }
-        subscriptions = people.compactMap { user in
-            user.plan.map { (user.id, #"{"plan":"premium","amount":"\#($0.amount)","currency":"EUR","interval":"\#($0.interval)","since":\#($0.since)}"#) }
-        }
+        subscriptions = people.compactMap { user in user.plan.map { (user.id, json($0)) } }
+        changes = hash.enumerated().filter { $0.element.ms <= now && $0.element.ms > start }
+            .sorted { ($0.element.ms, $0.offset) < ($1.element.ms, $1.offset) }.map(\.element)
     }
 }
 
 extension DemoDataset {
-    /// Writes the data as a bot would (XADD, HSET), pipelined in chunks.
-    public func write(to connection: RedisConnection, prefix: String) throws(RedisError) {
-        var commands: [[String]] = entries.map { ["XADD", "\(prefix)events", $0.id] + $0.fields }
-        for chunk in stride(from: 0, to: users.count, by: 500) {
-            commands.append(["HSET", "\(prefix)users"] + users[chunk..<min(users.count, chunk + 500)].flatMap { [$0.0, $0.1] })
+    /// Writes what the bot wrote in (after, through] (XADD, HSET, HDEL),
+    /// pipelined in chunks, then trims the stream to its last 30 days as the
+    /// contract's `XADD MINID` does.
+    public func write(to connection: RedisConnection, prefix: String, after: Int64 = .min, through: Int64 = .max) throws(RedisError) {
+        var commands: [[String]] = entries.filter { entry in
+            let ms = Int64(entry.id.prefix { $0 != "-" }) ?? 0
+            return ms > after && ms <= through
+        }.map { ["XADD", "\(prefix)events", $0.id] + $0.fields }
+        for (ms, change) in changes where ms > after && ms <= through {
+            switch change {
+            case .register(let user, let time): commands.append(["HSET", "\(prefix)users", user, time])
+            case .subscribe(let user, let value): commands.append(["HSET", "\(prefix)subscriptions", user, value])
+            case .unsubscribe(let user): commands.append(["HDEL", "\(prefix)subscriptions", user])
+            }
         }
-        if !subscriptions.isEmpty {
-            commands.append(["HSET", "\(prefix)subscriptions"] + subscriptions.flatMap { [$0.0, $0.1] })
-        }
+        if through != .max { commands.append(["XTRIM", "\(prefix)events", "MINID", String(through - 30 * 86_400_000)]) }
         for start in stride(from: 0, to: commands.count, by: 2000) {
             let chunk = commands[start..<min(commands.count, start + 2000)]
             for command in chunk { try connection.append(command) }
