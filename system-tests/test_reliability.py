@@ -406,9 +406,12 @@ class RedisFaultTests(Scratch):
                 break
             time.sleep(0.001)
         stdout, stderr = process.communicate(timeout=60)
-        result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-        self.assertRedisFailure(result, work)
-        self.assertIn("the stream changed while it was read", stderr)
+        # What was read is kept; the stretch trimmed unread is a gap the
+        # snapshots mark (docs/analytics.md), not a failed run.
+        self.assertEqual(process.returncode, 0, stderr)
+        days = [json.loads(data) for data in snapshots(work).values()]
+        gap = any(day["data_quality"]["unread_gap"] for day in days)
+        self.assertEqual(gap, "were trimmed before they were read" in stderr, stderr)
 
     def test_an_empty_database_is_an_empty_report(self):
         redis = support.RedisServer()

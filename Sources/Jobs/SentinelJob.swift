@@ -61,7 +61,9 @@ public struct SentinelJob {
         snapshotRun.takesLock = false
         snapshotRun.readTimeout = readTimeout
         let snapshot: SnapshotRun.Outcome
-        do { snapshot = try snapshotRun.run { _ in } } catch { throw error.within("snapshot") }
+        do {
+            snapshot = try snapshotRun.run { line in if line.hasPrefix("warning: ") { progress("warning: snapshot: " + line.dropFirst(9)) } }
+        } catch { throw error.within("snapshot") }
         progress("[1/4] snapshot: read \(Format.grouped(snapshot.eventsRead)) events (\(Format.grouped(snapshot.rejected)) rejected), "
                  + "wrote \(snapshot.written.count) snapshot\(snapshot.written.count == 1 ? "" : "s") in \(clock.lap())")
 

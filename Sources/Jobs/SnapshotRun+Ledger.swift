@@ -8,7 +8,9 @@ import Metrics
 extension SnapshotRun {
     /// Opens the ledger; with `--recompute`, first renames the old one,
     /// keeping its key and forgotten users for the new one.
-    func openLedger(progress: (String) -> Void) throws(JobFailure) -> (LedgerDatabase, LedgerState) {
+    /// Without a ledger yet, none is created before the commit: a run that
+    /// fails leaves the state directory as it was.
+    func openLedger(progress: (String) -> Void) throws(JobFailure) -> (LedgerDatabase?, LedgerState) {
         let path = LedgerDatabase.path(in: stateDirectory)
         var carried: LedgerState?
         if recompute && FileManager.default.fileExists(atPath: path) {
@@ -20,8 +22,9 @@ extension SnapshotRun {
             let kept = try renameAside(path)
             progress("kept the previous ledger as \(kept)")
         }
-        let database = try within("open ledger", path) { () throws(LedgerError) in try LedgerDatabase(path: path) }
-        let loaded = try within("open ledger", path) { () throws(LedgerError) in try database.load() }
+        let exists = FileManager.default.fileExists(atPath: path)
+        let database = exists ? try within("open ledger", path) { () throws(LedgerError) in try LedgerDatabase(path: path) } : nil
+        let loaded = try within("open ledger", path) { () throws(LedgerError) in try database?.load() }
         guard let state = loaded else {
             var meta = LedgerMeta(key: carried?.meta.key ?? Pseudonymizer.makeKey(), timezone: configuration.timezone,
                                   revenueCurrency: configuration.revenueCurrency, costCurrency: configuration.costCurrency)

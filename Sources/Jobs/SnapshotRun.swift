@@ -88,8 +88,9 @@ public struct SnapshotRun: Sendable {
 
         var state = loaded
         let cursorDay = state.meta.cursorMs.map { calendar.day(containing: min($0, now)) } ?? calendar.day(containing: now)
-        try within("read ledger", database.path) { () throws(LedgerError) in
-            try database.loadDays(Array(cursorDay.ordinal...calendar.day(containing: now).ordinal), into: &state)
+        let path = LedgerDatabase.path(in: stateDirectory)
+        try within("read ledger", path) { () throws(LedgerError) in
+            try database?.loadDays(Array(cursorDay.ordinal...calendar.day(containing: now).ordinal), into: &state)
         }
         var applier = EventApplier(state: state, now: now, calendar: calendar, validator: validator, hash: hash)
         if let lastID = redis.lastID {
@@ -118,12 +119,14 @@ public struct SnapshotRun: Sendable {
 
         let (days, kept, todayKept) = daysToCompute(state: &state, store: store, progress: progress)
         hash.finish(cohortsFrom: configuration.snapshotComputer.earliestCohortStart(of: days))
-        try within("read ledger", database.path) { () throws(LedgerError) in
-            try database.loadDays(days.map(\.ordinal).filter { state.days[$0] == nil }, into: &state)
+        try within("read ledger", path) { () throws(LedgerError) in
+            try database?.loadDays(days.map(\.ordinal).filter { state.days[$0] == nil }, into: &state)
         }
         let snapshots = configuration.snapshotComputer.snapshots(of: days, state: state, hash: hash, future: applier.future, now: now)
         try checkRanges(snapshots, store: store)
-        try within("commit ledger", database.path) { () throws(LedgerError) in try database.save(state) }
+        try within("commit ledger", path) { () throws(LedgerError) in
+            if let database { try database.save(state) } else { try LedgerDatabase(path: path).save(state) }
+        }
         var outcome = Outcome()
         outcome.examples = applier.examples
         outcome.trailing = state.meta.recent.trailing(now: now)

@@ -44,7 +44,9 @@ struct RunCommand: AsyncParsableCommand {
         var job = SentinelJob(configuration: configuration, endpoint: endpoint, stateDirectory: options.state, output: options.output,
                               templatesDirectory: directory, now: now, courier: courier)
         job.readTimeout = redisTimeout
-        let outcome = try await job.run { logger.info("\($0)") }
+        let outcome = try await job.run { line in
+            if line.hasPrefix("warning: ") { logger.warning("\(line.dropFirst(9))") } else { logger.info("\(line)") }
+        }
         for failure in outcome.failed { logger.warning("delivery: \(failure)") }
         if !outcome.failed.isEmpty {
             throw JobFailure(.delivery, "the site was published, but \(outcome.failed.count) delivery failed (see the warnings above)")

@@ -124,12 +124,12 @@ public struct DemoDataset: Sendable {
                 // Subscriptions start, switch between monthly and yearly, and end.
                 if let plan = user.plan {
                     let moment = at(dayStart)
-                    if random.unit() < 0.0025 * pace, moment <= now, moment > plan.since {
+                    if random.unit() < 0.005 * pace, moment <= now, moment > plan.since {
                         raw.append((moment, payment("cancellation", user.id, plan)))
                         hash.append((moment, .unsubscribe(user.id)))
                         user.plan = nil
                         user.churned = true
-                    } else if random.unit() < 0.0012 * pace, moment <= now, moment > plan.since {
+                    } else if random.unit() < 0.002 * pace, moment <= now, moment > plan.since {
                         // A plan change is a cancellation and a conversion.
                         let yearly = plan.interval == "month"
                         let next = (yearly ? "99.90" : "9.99", yearly ? "year" : "month", moment + 1)
