@@ -285,8 +285,13 @@ class SiteTreeTests(unittest.TestCase):
         self.assertEqual(list(overview["kpis"]), [
             "total_users", "premium_users", "free_users", "new_users", "dau", "wau", "mau", "stickiness", "mrr", "arr",
             "arpu", "arppu", "conversion_rate", "churn_rate_30d", "ltv", "commands", "error_rate", "api_cost",
-            "infrastructure_cost", "cost_per_active_user", "net_mrr"])
+            "infrastructure_cost", "cost_per_active_user", "net_mrr", "grr_30d", "nrr_30d", "quick_ratio"])
         kpis = overview["kpis"]
+        # Version 2's churn counts the customers of 30 days before.
+        retention = latest["revenue"]["retention_30d"]
+        if retention and retention["customers_start"]:
+            self.assertAlmostEqual(kpis["churn_rate_30d"], 1 - retention["customers_retained"] / retention["customers_start"])
+            self.assertLessEqual(kpis["churn_rate_30d"], 1)
         self.assertEqual(overview["as_of"], latest["captured_at"])
         self.assertEqual(kpis["total_users"], latest["users"]["total"])
         self.assertEqual(kpis["premium_users"], latest["users"]["premium"])

@@ -34,6 +34,9 @@ public struct ForgetRun: Sendable {
         let pseudonyms = Pseudonymizer(key: key!)
         let list = ids.map { pseudonyms.pseudonym($0) }
         let found = try within("forget", path) { () throws(LedgerError) in try database.forget(list) }
+        if let from = try rebuildStart(database) {
+            try within("forget", path) { () throws(LedgerError) in try database.rebuild(from: from) }
+        }
         for kept in keptLedgers() {
             let old = try within("forget", kept) { () throws(LedgerError) in try LedgerDatabase(path: kept) }
             guard let oldKey = try within("forget", kept, { () throws(LedgerError) in try old.key() }) else { continue }
@@ -41,6 +44,22 @@ public struct ForgetRun: Sendable {
             _ = try within("forget", kept) { () throws(LedgerError) in try old.forget(ids.map { oldPseudonyms.pseudonym($0) }) }
         }
         return found
+    }
+
+    /// Where the next run starts applying again: the day after the last
+    /// complete snapshot (the days before are aggregates only), not before
+    /// the ledger's first entry; nil when it read nothing yet.
+    private func rebuildStart(_ database: LedgerDatabase) throws(JobFailure) -> Int64? {
+        let path = database.path
+        guard let state = try within("forget", path, { () throws(LedgerError) in try database.load() }),
+              let first = state.meta.eventsFrom, let calendar = DayCalendar(timeZoneName: state.meta.timezone) else { return nil }
+        let store = SnapshotStore(stateDirectory: stateDirectory)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: store.directory)) ?? []).sorted(by: >)
+        for name in names where name.hasSuffix(".json") {
+            guard let day = LocalDay(String(name.dropLast(5))), store.existing(day) == .complete else { continue }
+            return max(calendar.start(of: day.adding(days: 1)), first)
+        }
+        return first
     }
 
     /// The ledgers `--recompute` renamed aside.

@@ -65,6 +65,21 @@ extension SnapshotRun {
         return target
     }
 
+    /// After `forget`, applies again what the stream holds of the days
+    /// without a complete snapshot, without the forgotten users; when the
+    /// stream no longer holds all of it, the days keep what they counted.
+    func rebuildAfterForget(_ state: inout LedgerState, redis: RedisState, progress: (String) -> Void) -> Bool {
+        guard let from = state.meta.rebuildFrom else { return false }
+        let first = redis.firstID.flatMap { id in id.withUnsafeBytes { EventApplier.milliseconds(of: $0) } }
+        guard let first, first <= from else {
+            state.meta.rebuildFrom = nil
+            progress("warning: the stream no longer holds every entry since \(Timestamp.format(ms: from)): the days since keep the counts of the users forgotten before them")
+            return false
+        }
+        state.rewind(to: from, day: configuration.dayCalendar.day(containing: from).ordinal)
+        return true
+    }
+
     /// Stops a run whose stream was replaced, or which would compute more
     /// days than a run may.
     func checkStream(_ redis: RedisState, state: LedgerState) throws(JobFailure) {

@@ -87,6 +87,7 @@ public struct SnapshotRun: Sendable {
         progress("[1/4] opened the ledger (\(Format.grouped(loaded.users.count)) users) in \(openTime), read \(Format.grouped(redis.users)) users and \(Format.grouped(redis.subscriptions)) subscriptions from \(endpoint) in \(clock.lap())")
 
         var state = loaded
+        let rebuilding = rebuildAfterForget(&state, redis: redis, progress: progress)
         let cursorDay = state.meta.cursorMs.map { calendar.day(containing: min($0, now)) } ?? calendar.day(containing: now)
         let path = LedgerDatabase.path(in: stateDirectory)
         try within("read ledger", path) { () throws(LedgerError) in
@@ -95,7 +96,7 @@ public struct SnapshotRun: Sendable {
         var applier = EventApplier(state: state, now: now, calendar: calendar, validator: validator, hash: hash)
         if let lastID = redis.lastID {
             do {
-                try RedisReader(connection: connection, prefix: configuration.redis.keyPrefix).readStream(after: loaded.meta.cursor, upTo: lastID) { batch in
+                try RedisReader(connection: connection, prefix: configuration.redis.keyPrefix).readStream(after: state.meta.cursor, upTo: lastID) { batch in
                     batch.forEachEntry { id, list in
                         var fields = EventFields()
                         list.forEachPair { fields.set(name: $0, value: $1) }
@@ -106,7 +107,7 @@ public struct SnapshotRun: Sendable {
                 throw JobFailure(.redis, step: "read events", path: endpoint.location, error.message)
             }
         }
-        let gap = unreadGap(redis, before: loaded.meta, applier: applier)
+        let gap = rebuilding ? nil : unreadGap(redis, before: loaded.meta, applier: applier)
         applier.finish()
         state = applier.state
         if let gap {

@@ -64,6 +64,7 @@ public final class LedgerDatabase {
                 meta.nextPosition = int("next_position") ?? 0
                 meta.addedThroughCursor = int("added_through_cursor")
                 meta.verifiedThrough = int("verified_through").map { Int($0) }
+                meta.rebuildFrom = int("rebuild_from")
                 meta.gaps = try LedgerCodec.decodeGaps(blob("gaps"))
                 meta.recent = blob("recent").isEmpty ? RecentActivity() : try LedgerCodec.decodeRecent(blob("recent"))
                 var state = LedgerState(meta: meta)
@@ -94,7 +95,8 @@ public final class LedgerDatabase {
     }
 
     /// Day records of some days, interned into `state`.
-    public func loadDays(_ ordinals: [Int], into state: inout LedgerState) throws(LedgerError) {
+    public func loadDays(_ wanted: [Int], into state: inout LedgerState) throws(LedgerError) {
+        let ordinals = wanted.filter { $0 < (state.droppedFrom ?? .max) }
         guard !ordinals.isEmpty else { return }
         do {
             let rows = try queue.read { db in
@@ -124,9 +126,12 @@ public final class LedgerDatabase {
                     ("key", Data(meta.key)), ("timezone", meta.timezone), ("revenue_currency", meta.revenueCurrency),
                     ("cost_currency", meta.costCurrency), ("cursor", meta.cursor.map { String(decoding: $0, as: UTF8.self) }),
                     ("events_from", meta.eventsFrom), ("last_now", meta.lastNow), ("next_position", meta.nextPosition),
-                    ("added_through_cursor", meta.addedThroughCursor), ("verified_through", meta.verifiedThrough), ("gaps", Data(LedgerCodec.encode(meta.gaps))),
+                    ("added_through_cursor", meta.addedThroughCursor), ("verified_through", meta.verifiedThrough), ("rebuild_from", meta.rebuildFrom), ("gaps", Data(LedgerCodec.encode(meta.gaps))),
                     ("recent", Data(LedgerCodec.encode(meta.recent))), ("format", 1),
                 ]
+                // What `rewind` dropped goes first: the run applied it again.
+                if let day = state.droppedFrom { try db.execute(sql: "DELETE FROM days WHERE day >= ?", arguments: [day]) }
+                if let ms = state.droppedPaymentsFrom { try db.execute(sql: "DELETE FROM payments WHERE ms >= ?", arguments: [ms]) }
                 let setMeta = try db.makeStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")
                 for (key, value) in values { try setMeta.execute(arguments: [key, value]) }
                 // Rows in key order: SQLite appends instead of splitting pages.
@@ -195,6 +200,20 @@ public final class LedgerDatabase {
             return found
         } catch {
             throw LedgerError(description: "\(path): cannot forget users: \(error)")
+        }
+    }
+
+    /// Asks the next run to apply again what came at or after an instant.
+    public func rebuild(from ms: Int64) throws(LedgerError) {
+        do {
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO meta (key, value) VALUES ('rebuild_from', ?1)
+                    ON CONFLICT (key) DO UPDATE SET value = min(coalesce(value, ?1), ?1)
+                    """, arguments: [ms])
+            }
+        } catch {
+            throw LedgerError(description: "\(path): cannot write the ledger: \(error)")
         }
     }
 

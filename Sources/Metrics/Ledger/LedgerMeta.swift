@@ -23,6 +23,9 @@ public struct LedgerMeta: Sendable, Equatable {
     /// Every day up to this ordinal had a complete snapshot at the start of
     /// a run: later runs look at the days after it only.
     public var verifiedThrough: Int?
+    /// Set by `forget`: the next run applies again what came at or after
+    /// this instant, without the forgotten users.
+    public var rebuildFrom: Int64?
     /// The last 24 hours' entries, for the alerts.
     public var recent = RecentActivity()
 

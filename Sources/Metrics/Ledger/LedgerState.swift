@@ -28,6 +28,11 @@ public struct LedgerState: Sendable {
     public var touchedDays: Set<Int> = []
     /// Payments before this index are already saved.
     public var savedPayments = 0
+    /// Day records from this ordinal on were dropped (by `rewind`): the
+    /// database's are deleted when saving, never loaded.
+    public var droppedFrom: Int?
+    /// Payments from this instant on were dropped (by `rewind`).
+    public var droppedPaymentsFrom: Int64?
 
     /// A state with no entries.
     public init(meta: LedgerMeta) { self.meta = meta }
