@@ -188,7 +188,7 @@ class LedgerTests(unittest.TestCase):
 
         result = L.forget(self.state, [a, d])
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout.strip(), "forgot 2 user ids; 1 of them were in the ledger")
+        self.assertEqual(result.stdout.strip(), "forgot 2 user ids; 1 was in the ledger")
         rows = L.ledger_rows(self.state, [a, b, c, d])
         self.assertEqual(rows["forgotten"], {(a,), (d,)})
         self.assertNotIn(a, {row[0] for row in rows["users"]})

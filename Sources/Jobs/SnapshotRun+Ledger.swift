@@ -50,9 +50,10 @@ extension SnapshotRun {
     }
 
     private func renameAside(_ path: String) throws(JobFailure) -> String {
-        let stamp = Timestamp.format(ms: Int64(Date().timeIntervalSince1970 * 1000))
-            .filter { $0 != "-" && $0 != ":" }.split(separator: ".")[0]
-        var target = stateDirectory + "/ledger-\(stamp)\(stamp.hasSuffix("Z") ? "" : "Z").sqlite"
+        // `ledger-20261201T132148Z.sqlite`: the wall clock, when it was kept.
+        let stamp = String(Timestamp.format(ms: Int64(Date().timeIntervalSince1970 * 1000))
+            .filter { $0 != "-" && $0 != ":" }.prefix(15)) + "Z"
+        var target = stateDirectory + "/ledger-\(stamp).sqlite"
         var attempt = 2
         while FileManager.default.fileExists(atPath: target) {
             target = stateDirectory + "/ledger-\(stamp)-\(attempt).sqlite"

@@ -36,6 +36,6 @@ struct ForgetCommand: ParsableCommand {
         }
         let found = try ForgetRun(configuration: configuration, stateDirectory: options.state).run(ids: ids)
         // Never the ids themselves: the output may end up in a log.
-        print("forgot \(ids.count) user id\(ids.count == 1 ? "" : "s"); \(found) of them were in the ledger")
+        print("forgot \(ids.count) user id\(ids.count == 1 ? "" : "s"); \(found) \(found == 1 ? "was" : "were") in the ledger")
     }
 }
