@@ -70,10 +70,16 @@ public final class LedgerDatabase {
                 var state = LedgerState(meta: meta)
                 state.reserveUsers(try Int.fetchOne(db, sql: "SELECT count(*) FROM users") ?? 0)
                 let users = try Row.fetchCursor(db, sql: "SELECT pseudonym, registered_ms, source, converted_ms, activity FROM users")
+                // Sources are few: one array each, shared by their users.
+                var sources = ByteInterner(), sourceBytes: [[UInt8]] = []
                 while let row = try users.next() {
                     var user = LedgerUser(pseudonym: row[0])
                     user.firstRegistrationMs = row[1]
-                    user.firstSource = (row[2] as Data?).map { Array($0) }
+                    if let source = row.dataNoCopy(atIndex: 2) {
+                        let id = Int(source.withUnsafeBytes { sources.intern($0) })
+                        if id == sourceBytes.count { sourceBytes.append(Array(source)) }
+                        user.firstSource = sourceBytes[id]
+                    }
                     user.firstConversionMs = row[3]
                     if let activity = row.dataNoCopy(atIndex: 4) {
                         user.activity = activity.withUnsafeBytes { LedgerCodec.decodeActivity($0) }

@@ -21,7 +21,7 @@ public struct CohortFigures {
         self.now = now
         var users = [Int32](repeating: -1, count: hash.registrations.count)
         var times = [Int64?](repeating: nil, count: state.users.count)
-        for (i, registration) in hash.registrations.enumerated() {
+        for (i, registration) in hash.registrations.enumerated() where registration.pseudonym != 0 {
             guard let index = state.userIndex[registration.pseudonym] else { continue }
             users[i] = index
             if times[Int(index)] == nil { times[Int(index)] = registration.ms }
