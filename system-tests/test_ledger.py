@@ -216,7 +216,7 @@ class LedgerTests(unittest.TestCase):
 
         by_stdin = L.forget(self.state, ["-"], stdin=f"{b}\n")
         self.assertEqual(by_stdin.returncode, 0, by_stdin.stderr)
-        self.assertRegex(by_stdin.stdout.strip(), r"^forgot 1 user ids?; 1 of them (was|were) in the ledger$")
+        self.assertRegex(by_stdin.stdout.strip(), r"^forgot 1 user id; 1 was in the ledger$")
         with open(f"{self.state}/.lock", "w") as lock:  # forget takes the state's lock
             fcntl.flock(lock, fcntl.LOCK_EX)
             locked = L.forget(self.state, [c])

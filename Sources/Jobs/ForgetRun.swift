@@ -23,6 +23,7 @@ public struct ForgetRun: Sendable {
         let lock = try StateLock.take(stateDirectory)
         defer { withExtendedLifetime(lock) {} }
         let path = LedgerDatabase.path(in: stateDirectory)
+        LedgerDatabase.recover(in: stateDirectory)
         let database = try within("open ledger", path) { () throws(LedgerError) in try LedgerDatabase(path: path) }
         var key = try within("open ledger", path) { () throws(LedgerError) in try database.key() }
         if key == nil {
@@ -33,10 +34,9 @@ public struct ForgetRun: Sendable {
         }
         let pseudonyms = Pseudonymizer(key: key!)
         let list = ids.map { pseudonyms.pseudonym($0) }
-        let found = try within("forget", path) { () throws(LedgerError) in try database.forget(list) }
-        if let from = try rebuildStart(database) {
-            try within("forget", path) { () throws(LedgerError) in try database.rebuild(from: from) }
-        }
+        // One transaction: the rows go, and the next run rebuilds the open days.
+        let from = try rebuildStart(database)
+        let found = try within("forget", path) { () throws(LedgerError) in try database.forget(list, rebuildFrom: from) }
         for kept in keptLedgers() {
             let old = try within("forget", kept) { () throws(LedgerError) in try LedgerDatabase(path: kept) }
             guard let oldKey = try within("forget", kept, { () throws(LedgerError) in try old.key() }) else { continue }

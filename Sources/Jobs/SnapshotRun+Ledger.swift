@@ -6,23 +6,21 @@ import Metrics
 /// it fits the configuration and the stream, find what was trimmed unread,
 /// choose the days to write.
 extension SnapshotRun {
-    /// Opens the ledger; with `--recompute`, first renames the old one,
-    /// keeping its key and forgotten users for the new one.
-    /// Without a ledger yet, none is created before the commit: a run that
-    /// fails leaves the state directory as it was.
+    /// Opens the ledger; with `--recompute`, reads the old one's key and
+    /// forgotten users for a new one, built beside it and swapped in at the
+    /// commit (`commit`), so that a failed rebuild keeps the old ledger.
     func openLedger(progress: (String) -> Void) throws(JobFailure) -> (LedgerDatabase?, LedgerState) {
         let path = LedgerDatabase.path(in: stateDirectory)
+        LedgerDatabase.recover(in: stateDirectory)
         var carried: LedgerState?
         if recompute && FileManager.default.fileExists(atPath: path) {
             carried = try within("open ledger", path) { () throws(LedgerError) in
                 let old = try LedgerDatabase(path: path)
-                defer { old.checkpoint() }
+                defer { old.close() }
                 return try old.load()
             }
-            let kept = try renameAside(path)
-            progress("kept the previous ledger as \(kept)")
         }
-        let exists = FileManager.default.fileExists(atPath: path)
+        let exists = !recompute && FileManager.default.fileExists(atPath: path)
         let database = exists ? try within("open ledger", path) { () throws(LedgerError) in try LedgerDatabase(path: path) } : nil
         let loaded = try within("open ledger", path) { () throws(LedgerError) in try database?.load() }
         guard let state = loaded else {
@@ -47,6 +45,34 @@ extension SnapshotRun {
                               + "nothing was written (a ledger only moves forward: use --recompute to rebuild it)")
         }
         return (database, state)
+    }
+
+    /// Commits the ledger: into its file, or for `--recompute` into a new
+    /// one that then takes the old one's place, the old one kept aside.
+    func commit(_ state: LedgerState, to database: LedgerDatabase?, progress: (String) -> Void) throws(JobFailure) {
+        let path = LedgerDatabase.path(in: stateDirectory)
+        if let database {
+            try within("commit ledger", path) { () throws(LedgerError) in try database.save(state) }
+            return
+        }
+        guard recompute else {
+            try within("commit ledger", path) { () throws(LedgerError) in try LedgerDatabase(path: path).save(state) }
+            return
+        }
+        let new = path + ".new"
+        for file in [new, new + "-wal", new + "-shm"] { unlink(file) }
+        try within("commit ledger", new) { () throws(LedgerError) in
+            let built = try LedgerDatabase(path: new)
+            defer { built.close() }
+            try built.save(state)
+        }
+        if FileManager.default.fileExists(atPath: path) {
+            let kept = try renameAside(path)
+            progress("kept the previous ledger as \(kept)")
+        }
+        guard rename(new, path) == 0 else {
+            throw JobFailure(.failure, step: "commit ledger", path: path, "\(new): cannot rename it to \(path): \(String(cString: strerror(errno)))")
+        }
     }
 
     private func renameAside(_ path: String) throws(JobFailure) -> String {
@@ -77,7 +103,8 @@ extension SnapshotRun {
             progress("warning: the stream no longer holds every entry since \(Timestamp.format(ms: from)): the days since keep the counts of the users forgotten before them")
             return false
         }
-        state.rewind(to: from, day: configuration.dayCalendar.day(containing: from).ordinal)
+        let calendar = configuration.dayCalendar
+        state.rewind(to: from, day: calendar.day(containing: from).ordinal) { calendar.start(of: LocalDay(ordinal: $0)) }
         return true
     }
 
@@ -112,11 +139,18 @@ extension SnapshotRun {
         }
         var missing = false
         if let added = redis.entriesAdded, let through = meta.addedThroughCursor {
-            missing = Int64(applier.entriesRead) < added - through
+            // Fewer added since the cursor than are left: a deleted and
+            // recreated stream (its count starts again) is a gap too.
+            missing = added < through || Int64(applier.entriesRead) < added - through
         } else if let first = redis.firstID {
             missing = EventApplier.precedes(cursor, first)
         }
         guard missing else { return nil }
+        // Trimmed while read (the stream still began at or before the
+        // cursor): the hole is somewhere in what was read.
+        if let first = redis.firstID, !EventApplier.precedes(cursor, first), let last = applier.lastReadMs {
+            return UnreadGap(fromMs: cursorMs, toMs: max(last, cursorMs))
+        }
         return UnreadGap(fromMs: cursorMs, toMs: max(applier.firstReadMs ?? now, cursorMs))
     }
 

@@ -115,7 +115,7 @@ public struct SnapshotRun: Sendable {
             progress("warning: \(endpoint): stream entries between \(Timestamp.format(ms: gap.fromMs)) and \(Timestamp.format(ms: gap.toMs)) were trimmed before they were read; the days they cover are marked unread_gap")
         }
         state.meta.lastNow = now
-        if let added = redis.entriesAdded { state.meta.addedThroughCursor = added - Int64(applier.future.count) }
+        if let added = redis.entriesAdded { state.meta.addedThroughCursor = added - Int64(applier.entriesAfterNow) } else { state.meta.addedThroughCursor = nil }
         progress("[2/4] read \(Format.grouped(applier.entriesRead)) new events in \(clock.lap())")
 
         let (days, kept, todayKept) = daysToCompute(state: &state, store: store, progress: progress)
@@ -125,9 +125,7 @@ public struct SnapshotRun: Sendable {
         }
         let snapshots = configuration.snapshotComputer.snapshots(of: days, state: state, hash: hash, future: applier.future, now: now)
         try checkRanges(snapshots, store: store)
-        try within("commit ledger", path) { () throws(LedgerError) in
-            if let database { try database.save(state) } else { try LedgerDatabase(path: path).save(state) }
-        }
+        try commit(state, to: database, progress: progress)
         var outcome = Outcome()
         outcome.examples = applier.examples
         outcome.trailing = state.meta.recent.trailing(now: now)

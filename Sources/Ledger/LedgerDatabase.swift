@@ -19,6 +19,28 @@ public final class LedgerDatabase {
     /// The ledger's file in a state directory.
     public static func path(in stateDirectory: String) -> String { stateDirectory + "/ledger.sqlite" }
 
+    /// Finishes or undoes a `--recompute` swap a killed run left: the new
+    /// ledger is built beside the old one as `ledger.sqlite.new`; without
+    /// the old one it is the ledger, with it an unfinished build.
+    public static func recover(in stateDirectory: String) {
+        let path = path(in: stateDirectory), new = path + ".new"
+        guard FileManager.default.fileExists(atPath: new) else { return }
+        if FileManager.default.fileExists(atPath: path) {
+            for file in [new, new + "-wal", new + "-shm"] { unlink(file) }
+        } else {
+            // A WAL left beside it holds at most a commit that was never
+            // folded in: dropped, the next run reads Redis again.
+            rename(new, path)
+            for file in [new + "-wal", new + "-shm"] { unlink(file) }
+        }
+    }
+
+    /// Closes the database, its WAL folded into the file first.
+    public func close() {
+        checkpoint()
+        try? queue.close()
+    }
+
     /// Opens the ledger, creating an empty one (mode 0600) when absent.
     public init(path: String) throws(LedgerError) {
         self.path = path
@@ -183,7 +205,7 @@ public final class LedgerDatabase {
 
     /// Removes users' rows and lists their pseudonyms as forgotten, in one
     /// transaction, deleted pages zeroed; returns how many were known.
-    public func forget(_ pseudonyms: [Int64]) throws(LedgerError) -> Int {
+    public func forget(_ pseudonyms: [Int64], rebuildFrom: Int64? = nil) throws(LedgerError) -> Int {
         do {
             let found = try queue.writeWithoutTransaction { db -> Int in
                 try db.execute(sql: "PRAGMA secure_delete = ON")
@@ -198,6 +220,12 @@ public final class LedgerDatabase {
                         try db.execute(sql: "DELETE FROM payments WHERE pseudonym = ?", arguments: [pseudonym])
                         try db.execute(sql: "INSERT OR IGNORE INTO forgotten (pseudonym) VALUES (?)", arguments: [pseudonym])
                     }
+                    if let rebuildFrom {
+                        try db.execute(sql: """
+                            INSERT INTO meta (key, value) VALUES ('rebuild_from', ?1)
+                            ON CONFLICT (key) DO UPDATE SET value = min(coalesce(value, ?1), ?1)
+                            """, arguments: [rebuildFrom])
+                    }
                     return .commit
                 }
                 return found
@@ -206,20 +234,6 @@ public final class LedgerDatabase {
             return found
         } catch {
             throw LedgerError(description: "\(path): cannot forget users: \(error)")
-        }
-    }
-
-    /// Asks the next run to apply again what came at or after an instant.
-    public func rebuild(from ms: Int64) throws(LedgerError) {
-        do {
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO meta (key, value) VALUES ('rebuild_from', ?1)
-                    ON CONFLICT (key) DO UPDATE SET value = min(coalesce(value, ?1), ?1)
-                    """, arguments: [ms])
-            }
-        } catch {
-            throw LedgerError(description: "\(path): cannot write the ledger: \(error)")
         }
     }
 

@@ -95,6 +95,7 @@ public struct EventValidator: Sendable {
             if let latency = f.latencyMs, FieldFormat.latencyMicros(latency) == nil { return .failure(.badLatencyMs) }
             if let user = f.user {
                 guard FieldFormat.isText(user, maxBytes: 128) else { return .failure(.badUser) }
+                event.user = user
             }
             if let model = f.model, !FieldFormat.isLabel(model) { return .failure(.badModel) }
             event.provider = provider

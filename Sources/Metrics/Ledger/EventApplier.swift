@@ -12,6 +12,8 @@ public struct EventApplier {
     public private(set) var future: [LedgerPayment] = []
     /// Entries read, applied or not.
     public private(set) var entriesRead = 0
+    /// Entries read after `now`, which the cursor does not pass.
+    public private(set) var entriesAfterNow = 0
     /// Entries applied (at or before `now`), rejected ones included.
     public private(set) var entriesApplied = 0
     /// Of those, rejected.
@@ -59,16 +61,23 @@ public struct EventApplier {
         lastReadMs = ms
         let result = validator.validate(fields)
         if ms > now {
+            entriesAfterNow += 1
             guard case .success(let event) = result, event.type == .conversion || event.type == .cancellation,
                   let user = ledgerUser(event.user!) else { return }
             future.append(payment(event, user: user, ms: ms, position: state.meta.nextPosition + Int64(future.count)))
             return
         }
         var user: Int32?
-        if case .success(let event) = result, let bytes = event.user {
-            // A forgotten user's entries are left out as if never written.
+        // A forgotten user's entries are left out as if never written,
+        // rejected ones too.
+        let named: UnsafeRawBufferPointer?
+        switch result {
+        case .success(let event): named = event.user
+        case .failure: named = fields.user.flatMap { AccountState.isUser($0) ? $0 : nil }
+        }
+        if let bytes = named {
             guard let known = ledgerUser(bytes) else { advance(ms, seq); return }
-            user = known
+            if case .success = result { user = known }
         }
         advance(ms, seq)
         let position = state.meta.nextPosition

@@ -16,7 +16,7 @@ public struct HashState: Sendable {
     /// (0 for a registration older than every cohort a run computes, whose
     /// HMAC is left out: a tenth of a run's time at 100,000 users), by time.
     public private(set) var registrations: [(ms: Int64, pseudonym: Int64)] = []
-    private var pending: [(ms: Int64, start: Int32, count: Int32)] = []
+    private var pending: [(ms: Int64, start: Int, count: Int)] = []
     private var ids: [UInt8] = []
     /// Present subscriptions by pseudonym.
     public private(set) var subscriptions: [Int64: Subscription] = [:]
@@ -41,11 +41,11 @@ public struct HashState: Sendable {
     /// Counts one `users` entry.
     public mutating func addUser(_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
         guard AccountState.isUser(user), let ms = AccountState.registrationTime(value) else {
-            badRegistrations += 1
+            if !isForgotten(user) { badRegistrations += 1 }
             return
         }
         guard ms <= now else { return }
-        pending.append((ms, Int32(ids.count), Int32(user.count)))
+        pending.append((ms, ids.count, user.count))
         ids.append(contentsOf: user)
     }
 
@@ -54,13 +54,18 @@ public struct HashState: Sendable {
         guard AccountState.isUser(user),
               let subscription = HashState.subscription(Array(value), validator: validator),
               mrr + subscription.monthly <= Snapshot.moneyLimit else {
-            badSubscriptions += 1
+            if !isForgotten(user) { badSubscriptions += 1 }
             return
         }
         let pseudonym = pseudonyms.pseudonym(user)
         guard !forgotten.contains(pseudonym) else { return }
         subscriptions[pseudonym] = subscription
         mrr += subscription.monthly
+    }
+
+    /// A forgotten user's entries are left out, rejected ones too.
+    private func isForgotten(_ user: UnsafeRawBufferPointer) -> Bool {
+        !forgotten.isEmpty && AccountState.isUser(user) && forgotten.contains(pseudonyms.pseudonym(user))
     }
 
     /// Makes the pseudonyms of the registrations at or after `cohortsFrom`
@@ -75,7 +80,7 @@ public struct HashState: Sendable {
                     registrations.append((item.ms, 0))
                     continue
                 }
-                let pseudonym = pseudonyms.pseudonym(UnsafeRawBufferPointer(rebasing: bytes[Int(item.start)..<Int(item.start + item.count)]))
+                let pseudonym = pseudonyms.pseudonym(UnsafeRawBufferPointer(rebasing: bytes[item.start..<item.start + item.count]))
                 if !forgotten.contains(pseudonym) { registrations.append((item.ms, pseudonym)) }
             }
         }

@@ -39,25 +39,45 @@ public struct RedisReader {
     public func readState(users addUser: (_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void,
                           subscriptions addSubscription: (_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void)
         throws(RedisError) -> RedisState {
-        let events = eventsKey, users = prefix + "users", subscriptions = prefix + "subscriptions"
-        for args in [["MULTI"], ["TYPE", events], ["TYPE", users], ["TYPE", subscriptions],
-                     ["XRANGE", events, "-", "+", "COUNT", "1"], ["XREVRANGE", events, "+", "-", "COUNT", "1"],
-                     ["HGETALL", users], ["HGETALL", subscriptions], ["XLEN", events], ["XINFO", "STREAM", events], ["EXEC"]] {
-            try connection.append(args)
+        do {
+            return try readState(withInfo: true, users: addUser, subscriptions: addSubscription)
+        } catch let error where error.refusedInfo {
+            // An ACL that denies XINFO: the trimmed-stretch check then
+            // falls back to the stream's first ID (docs/analytics.md).
+            return try readState(withInfo: false, users: addUser, subscriptions: addSubscription)
         }
-        for _ in 0..<10 {
-            let queued = try connection.nextReply()
-            if case .error(let text) = queued { _ = try? connection.nextReply(); throw serverError(text) }
+    }
+
+    private func readState(withInfo: Bool, users addUser: (_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void,
+                           subscriptions addSubscription: (_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void)
+        throws(RedisError) -> RedisState {
+        let events = eventsKey, users = prefix + "users", subscriptions = prefix + "subscriptions"
+        var commands = [["MULTI"], ["TYPE", events], ["TYPE", users], ["TYPE", subscriptions],
+                        ["XRANGE", events, "-", "+", "COUNT", "1"], ["XREVRANGE", events, "+", "-", "COUNT", "1"],
+                        ["HGETALL", users], ["HGETALL", subscriptions], ["XLEN", events]]
+        if withInfo { commands.append(["XINFO", "STREAM", events]) }
+        commands.append(["EXEC"])
+        for args in commands { try connection.append(args) }
+        var refused: String?
+        for _ in 0..<(commands.count - 1) {
+            if case .error(let text) = try connection.nextReply(), refused == nil { refused = text }
+        }
+        if let refused {
+            _ = try? connection.nextReply()  // EXECABORT
+            var error = serverError(refused)
+            error.refusedInfo = withInfo && refused.hasPrefix("NOPERM") && refused.lowercased().contains("xinfo")
+            throw error
         }
         // The EXEC reply holds both hashes whole: read flat, packed, released.
         let reply = try connection.nextFlatReply()
         defer { connection.releaseArena() }
-        guard reply.count > 0, reply.kind(0) == .array, reply.elements(0) == 9 else {
+        let members = commands.count - 2
+        guard reply.count > 0, reply.kind(0) == .array, reply.elements(0) == members else {
             throw RedisError(kind: .protocolError, message: "Redis at \(connection.endpoint.location) aborted the read transaction")
         }
         var starts: [Int] = []
         var index = 1
-        for _ in 0..<9 {
+        for _ in 0..<members {
             guard index < reply.count else { throw RedisError(kind: .protocolError, message: "truncated reply from Redis at \(connection.endpoint.location)") }
             starts.append(index)
             index = reply.index(after: index)
@@ -76,7 +96,7 @@ public struct RedisReader {
         state.users = try pairs(reply, at: starts[5], key: users, addUser)
         state.subscriptions = try pairs(reply, at: starts[6], key: subscriptions, addSubscription)
         state.length = reply.kind(starts[7]) == .integer ? Int(reply.integer(starts[7])) : 0
-        state.entriesAdded = RedisReader.entriesAdded(reply, at: starts[8])
+        state.entriesAdded = withInfo ? RedisReader.entriesAdded(reply, at: starts[8]) : nil
         return state
     }
 

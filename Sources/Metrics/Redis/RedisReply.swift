@@ -25,6 +25,8 @@ public struct RedisError: Error, CustomStringConvertible, Sendable {
     public let kind: Kind
     /// One line for the user.
     public let message: String
+    /// An ACL refused XINFO STREAM alone: the read is made again without it.
+    public var refusedInfo = false
     public var description: String { message }
 
     /// A failure of a kind.

@@ -906,8 +906,14 @@ class EndToEndTests(unittest.TestCase):
         self.assertEqual(snapshot["status"], "partial")
         self.assertEqual(snapshot["users"], {"total": 3, "premium": 1, "free": 2, "new": 3, "active": 3,
                                              "active_7d": 3, "active_30d": 3})
-        self.assertEqual(snapshot["revenue"], {"currency": "USD", "mrr": "9.99", "conversions": 3,
-                                               "cancellations": 2, "new_mrr": "19.97", "churned_mrr": "9.98"})
+        revenue = {key: snapshot["revenue"][key] for key in ("currency", "mrr", "conversions", "cancellations", "new_mrr", "churned_mrr")}
+        self.assertEqual(revenue, {"currency": "USD", "mrr": "9.99", "conversions": 3,
+                                   "cancellations": 2, "new_mrr": "19.97", "churned_mrr": "9.98"})
+        self.assertEqual(snapshot["schema_version"], 2)
+        # Tracked payments give the plan mix and, within the day, movements
+        # only on a day the ledger covers (this one starts mid-day: null).
+        self.assertEqual(snapshot["revenue"]["by_plan"], {"premium": {"subscriptions": 1, "mrr": "9.99"}})
+        self.assertIsNone(snapshot["revenue"]["movements"])
         engagement = snapshot["engagement"]
         self.assertEqual(engagement["commands"], 4)
         self.assertEqual(engagement["errors"], 1)
@@ -917,7 +923,7 @@ class EndToEndTests(unittest.TestCase):
                                                     "openai": {"calls": 2, "cost": "0.0125"}})
         self.assertEqual(snapshot["costs"]["api_total"], "0.0125")
         self.assertEqual(snapshot["acquisition"]["by_source"], {"organic": 1, "ref:alice": 1, "unknown": 1})
-        self.assertEqual(snapshot["data_quality"], {"events_read": 16, "rejected": {}})
+        self.assertEqual(snapshot["data_quality"], {"events_read": 16, "rejected": {}, "unread_gap": False})
 
 
 if __name__ == "__main__":
