@@ -2,11 +2,15 @@ import Metrics
 import Testing
 
 @Suite struct PseudonymTests {
-    @Test func aPseudonymIsTheFirstEightBytesOfTheHMACBigEndian() {
-        // HMAC-SHA256(key = 32 zero bytes, "42"), first 8 bytes, computed with Python's hmac.
-        let pseudonyms = Pseudonymizer(key: Array(repeating: 0, count: 32))
-        #expect(pseudonyms.pseudonym(Array("42".utf8)) == pseudonyms.pseudonym(Array("42".utf8)))
-        #expect(pseudonyms.pseudonym(Array("42".utf8)) != pseudonyms.pseudonym(Array("43".utf8)))
-        #expect(Pseudonymizer(key: Pseudonymizer.makeKey()).pseudonym(Array("42".utf8)) != pseudonyms.pseudonym(Array("42".utf8)))
+    @Test func aPseudonymIsTheFirstEightBytesOfTheHMACReadBigEndian() {
+        // Python: int.from_bytes(hmac.new(key, id, sha256).digest()[:8], "big", signed=True)
+        #expect(Pseudonymizer(key: Array(repeating: 0, count: 32)).pseudonym(Array("42".utf8)) == -7_580_109_738_973_055_222)
+        #expect(Pseudonymizer(key: Array(0..<32)).pseudonym(Array("café".utf8)) == 642_315_594_849_335_299)
+    }
+
+    @Test func aNewKeyGivesOtherPseudonyms() {
+        let key = Pseudonymizer.makeKey()
+        #expect(key.count == 32 && key != Pseudonymizer.makeKey())
+        #expect(Pseudonymizer(key: key).pseudonym(Array("42".utf8)) != Pseudonymizer(key: Array(repeating: 0, count: 32)).pseudonym(Array("42".utf8)))
     }
 }
