@@ -25,21 +25,22 @@ public struct ForgetRun: Sendable {
         let path = LedgerDatabase.path(in: stateDirectory)
         LedgerDatabase.recover(in: stateDirectory)
         let database = try within("open ledger", path) { () throws(LedgerError) in try LedgerDatabase(path: path) }
-        var key = try within("open ledger", path) { () throws(LedgerError) in try database.key() }
-        if key == nil {
+        var loaded = try within("open ledger", path) { () throws(LedgerError) in try database.loadMeta() }
+        if loaded == nil {
             let meta = LedgerMeta(key: Pseudonymizer.makeKey(), timezone: configuration.timezone,
                                   revenueCurrency: configuration.revenueCurrency, costCurrency: configuration.costCurrency)
             try within("create ledger", path) { () throws(LedgerError) in try database.create(meta) }
-            key = meta.key
+            loaded = meta
         }
-        let pseudonyms = Pseudonymizer(key: key!)
+        let meta = loaded!
+        let pseudonyms = Pseudonymizer(key: meta.key)
         let list = ids.map { pseudonyms.pseudonym($0) }
         // One transaction: the rows go, and the next run rebuilds the open days.
-        let from = try rebuildStart(database)
+        let from = rebuildStart(meta)
         let found = try within("forget", path) { () throws(LedgerError) in try database.forget(list, rebuildFrom: from) }
         for kept in keptLedgers() {
             let old = try within("forget", kept) { () throws(LedgerError) in try LedgerDatabase(path: kept) }
-            guard let oldKey = try within("forget", kept, { () throws(LedgerError) in try old.key() }) else { continue }
+            guard let oldKey = try within("forget", kept, { () throws(LedgerError) in try old.loadMeta() })?.key else { continue }
             let oldPseudonyms = Pseudonymizer(key: oldKey)
             _ = try within("forget", kept) { () throws(LedgerError) in try old.forget(ids.map { oldPseudonyms.pseudonym($0) }) }
         }
@@ -49,10 +50,8 @@ public struct ForgetRun: Sendable {
     /// Where the next run starts applying again: the day after the last
     /// complete snapshot (the days before are aggregates only), not before
     /// the ledger's first entry; nil when it read nothing yet.
-    private func rebuildStart(_ database: LedgerDatabase) throws(JobFailure) -> Int64? {
-        let path = database.path
-        guard let state = try within("forget", path, { () throws(LedgerError) in try database.load() }),
-              let first = state.meta.eventsFrom, let calendar = DayCalendar(timeZoneName: state.meta.timezone) else { return nil }
+    private func rebuildStart(_ meta: LedgerMeta) -> Int64? {
+        guard let first = meta.eventsFrom, let calendar = DayCalendar(timeZoneName: meta.timezone) else { return nil }
         let store = SnapshotStore(stateDirectory: stateDirectory)
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: store.directory)) ?? []).sorted(by: >)
         for name in names where name.hasSuffix(".json") {

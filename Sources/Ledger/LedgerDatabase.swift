@@ -55,7 +55,7 @@ public final class LedgerDatabase {
                 try db.execute(sql: """
                     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
                     CREATE TABLE IF NOT EXISTS users (pseudonym INTEGER PRIMARY KEY, registered_ms INTEGER, source BLOB,
-                                                      converted_ms INTEGER, activity BLOB NOT NULL);
+                                                      activity BLOB NOT NULL);
                     CREATE TABLE IF NOT EXISTS payments (position INTEGER PRIMARY KEY, pseudonym INTEGER NOT NULL, ms INTEGER NOT NULL,
                                                          conversion INTEGER NOT NULL, monthly TEXT NOT NULL, plan BLOB NOT NULL,
                                                          yearly INTEGER NOT NULL);
@@ -72,26 +72,10 @@ public final class LedgerDatabase {
     public func load() throws(LedgerError) -> LedgerState? {
         do {
             return try queue.read { db -> LedgerState? in
-                var values: [String: DatabaseValue] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") { values[row[0]] = row[1] as DatabaseValue }
-                guard let key = Data.fromDatabaseValue(values["key"] ?? .null) else { return nil }
-                func text(_ name: String) -> String { String.fromDatabaseValue(values[name] ?? .null) ?? "" }
-                func int(_ name: String) -> Int64? { Int64.fromDatabaseValue(values[name] ?? .null) }
-                func blob(_ name: String) -> [UInt8] { Data.fromDatabaseValue(values[name] ?? .null).map { Array($0) } ?? [] }
-                var meta = LedgerMeta(key: Array(key), timezone: text("timezone"), revenueCurrency: text("revenue_currency"),
-                                      costCurrency: text("cost_currency"))
-                meta.cursor = values["cursor"].flatMap { String.fromDatabaseValue($0) }.map { Array($0.utf8) }
-                meta.eventsFrom = int("events_from")
-                meta.lastNow = int("last_now")
-                meta.nextPosition = int("next_position") ?? 0
-                meta.addedThroughCursor = int("added_through_cursor")
-                meta.verifiedThrough = int("verified_through").map { Int($0) }
-                meta.rebuildFrom = int("rebuild_from")
-                meta.gaps = try LedgerCodec.decodeGaps(blob("gaps"))
-                meta.recent = blob("recent").isEmpty ? RecentActivity() : try LedgerCodec.decodeRecent(blob("recent"))
+                guard let meta = try LedgerDatabase.meta(db) else { return nil }
                 var state = LedgerState(meta: meta)
                 state.reserveUsers(try Int.fetchOne(db, sql: "SELECT count(*) FROM users") ?? 0)
-                let users = try Row.fetchCursor(db, sql: "SELECT pseudonym, registered_ms, source, converted_ms, activity FROM users")
+                let users = try Row.fetchCursor(db, sql: "SELECT pseudonym, registered_ms, source, activity FROM users")
                 // Sources are few: one array each, shared by their users.
                 var sources = ByteInterner(), sourceBytes: [[UInt8]] = []
                 while let row = try users.next() {
@@ -102,8 +86,7 @@ public final class LedgerDatabase {
                         if id == sourceBytes.count { sourceBytes.append(Array(source)) }
                         user.firstSource = sourceBytes[id]
                     }
-                    user.firstConversionMs = row[3]
-                    if let activity = row.dataNoCopy(atIndex: 4) {
+                    if let activity = row.dataNoCopy(atIndex: 3) {
                         user.activity = activity.withUnsafeBytes { LedgerCodec.decodeActivity($0) }
                     }
                     state.load(user)
@@ -120,6 +103,33 @@ public final class LedgerDatabase {
         } catch {
             throw LedgerError(description: "\(path): cannot read the ledger: \(error)")
         }
+    }
+
+    /// The ledger's settings and reading position alone, without its rows.
+    public func loadMeta() throws(LedgerError) -> LedgerMeta? {
+        do { return try queue.read { try LedgerDatabase.meta($0) } }
+        catch { throw LedgerError(description: "\(path): cannot read the ledger: \(error)") }
+    }
+
+    private static func meta(_ db: Database) throws -> LedgerMeta? {
+        var values: [String: DatabaseValue] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") { values[row[0]] = row[1] as DatabaseValue }
+        guard let key = Data.fromDatabaseValue(values["key"] ?? .null) else { return nil }
+        func text(_ name: String) -> String { String.fromDatabaseValue(values[name] ?? .null) ?? "" }
+        func int(_ name: String) -> Int64? { Int64.fromDatabaseValue(values[name] ?? .null) }
+        func blob(_ name: String) -> [UInt8] { Data.fromDatabaseValue(values[name] ?? .null).map { Array($0) } ?? [] }
+        var meta = LedgerMeta(key: Array(key), timezone: text("timezone"), revenueCurrency: text("revenue_currency"),
+                              costCurrency: text("cost_currency"))
+        meta.cursor = values["cursor"].flatMap { String.fromDatabaseValue($0) }.map { Array($0.utf8) }
+        meta.eventsFrom = int("events_from")
+        meta.lastNow = int("last_now")
+        meta.nextPosition = int("next_position") ?? 0
+        meta.addedThroughCursor = int("added_through_cursor")
+        meta.verifiedThrough = int("verified_through").map { Int($0) }
+        meta.rebuildFrom = int("rebuild_from")
+        meta.gaps = try LedgerCodec.decodeGaps(blob("gaps"))
+        meta.recent = blob("recent").isEmpty ? RecentActivity() : try LedgerCodec.decodeRecent(blob("recent"))
+        return meta
     }
 
     /// Day records of some days, interned into `state`.
@@ -165,11 +175,11 @@ public final class LedgerDatabase {
                 // Rows in key order: SQLite appends instead of splitting pages.
                 let users = state.touchedUsers.sorted { $0.pseudonym < $1.pseudonym }
                 let setUser = try db.makeStatement(sql: """
-                    INSERT OR REPLACE INTO users (pseudonym, registered_ms, source, converted_ms, activity) VALUES (?, ?, ?, ?, ?)
+                    INSERT OR REPLACE INTO users (pseudonym, registered_ms, source, activity) VALUES (?, ?, ?, ?)
                     """)
                 for user in users {
                     try setUser.execute(arguments: [user.pseudonym, user.firstRegistrationMs, user.firstSource.map { Data($0) },
-                                                    user.firstConversionMs, Data(LedgerCodec.encode(user.activity))])
+                                                    Data(LedgerCodec.encode(user.activity))])
                 }
                 let addPayment = try db.makeStatement(sql: """
                     INSERT OR REPLACE INTO payments (position, pseudonym, ms, conversion, monthly, plan, yearly) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -235,12 +245,6 @@ public final class LedgerDatabase {
         } catch {
             throw LedgerError(description: "\(path): cannot forget users: \(error)")
         }
-    }
-
-    /// The pseudonyms' key, if the ledger has one.
-    public func key() throws(LedgerError) -> [UInt8]? {
-        do { return try queue.read { try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'key'") }.map { Array($0) } }
-        catch { throw LedgerError(description: "\(path): cannot read the ledger: \(error)") }
     }
 
     /// Stores a new ledger's settings, so that a `forget` before the first

@@ -170,9 +170,9 @@ import Testing
     @Test func registrationTimesAreDecimalIntegers() {
         let now = AggregationTests.ms("2026-11-25T12:00:00Z")
         let values = ["-1", "0001764000000000", "99999999999999999999", "1764000000000", "+1", "", "1.5", "1e3", " 1", "--1", "-"]
-        let accounts = AccountState(users: values.enumerated().map { (Array("u\($0.offset)".utf8), Array($0.element.utf8)) },
-                                    subscriptions: [], now: now, validator: validator)
-        #expect(accounts.registrations == [-1, 1_764_000_000_000, 1_764_000_000_000])
+        let accounts = HashState(users: values.enumerated().map { (Array("u\($0.offset)".utf8), Array($0.element.utf8)) },
+                                 subscriptions: [], now: now, pseudonyms: Pseudonymizer(key: Array(repeating: 0, count: 32)), validator: validator)
+        #expect(accounts.registrations.map(\.ms) == [-1, 1_764_000_000_000, 1_764_000_000_000])
         #expect(accounts.badRegistrations == 7)
     }
 

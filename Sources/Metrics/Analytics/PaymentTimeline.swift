@@ -79,9 +79,6 @@ public struct PaymentTimeline: Sendable {
         (byUser[pseudonym] ?? []).contains { payments[$0].isConversion && payments[$0].ms < ms }
     }
 
-    /// u's payments, oldest first.
-    public func payments(of pseudonym: Int64) -> [LedgerPayment] { (byUser[pseudonym] ?? []).map { payments[$0] } }
-
     /// Users with a payment.
     public var users: Dictionary<Int64, [Int]>.Keys { byUser.keys }
 }

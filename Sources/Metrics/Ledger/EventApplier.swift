@@ -73,7 +73,7 @@ public struct EventApplier {
         let named: UnsafeRawBufferPointer?
         switch result {
         case .success(let event): named = event.user
-        case .failure: named = fields.user.flatMap { AccountState.isUser($0) ? $0 : nil }
+        case .failure: named = fields.user.flatMap { HashEntryFormat.isUser($0) ? $0 : nil }
         }
         if let bytes = named {
             guard let known = ledgerUser(bytes) else { advance(ms, seq); return }
@@ -133,7 +133,6 @@ public struct EventApplier {
             if conversion {
                 current.conversions += 1
                 current.newMRR += event.monthlyAmount
-                if state.users[Int(user!)].firstConversionMs == nil { state.update(user!) { $0.firstConversionMs = ms } }
             } else {
                 current.cancellations += 1
                 current.churnedMRR += event.monthlyAmount

@@ -40,7 +40,7 @@ public struct HashState: Sendable {
 
     /// Counts one `users` entry.
     public mutating func addUser(_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
-        guard AccountState.isUser(user), let ms = AccountState.registrationTime(value) else {
+        guard HashEntryFormat.isUser(user), let ms = HashEntryFormat.registrationTime(value) else {
             if !isForgotten(user) { badRegistrations += 1 }
             return
         }
@@ -51,7 +51,7 @@ public struct HashState: Sendable {
 
     /// Counts one `subscriptions` entry.
     public mutating func addSubscription(_ user: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, validator: EventValidator) {
-        guard AccountState.isUser(user),
+        guard HashEntryFormat.isUser(user),
               let subscription = HashState.subscription(Array(value), validator: validator),
               mrr + subscription.monthly <= Snapshot.moneyLimit else {
             if !isForgotten(user) { badSubscriptions += 1 }
@@ -65,7 +65,7 @@ public struct HashState: Sendable {
 
     /// A forgotten user's entries are left out, rejected ones too.
     private func isForgotten(_ user: UnsafeRawBufferPointer) -> Bool {
-        !forgotten.isEmpty && AccountState.isUser(user) && forgotten.contains(pseudonyms.pseudonym(user))
+        !forgotten.isEmpty && HashEntryFormat.isUser(user) && forgotten.contains(pseudonyms.pseudonym(user))
     }
 
     /// Makes the pseudonyms of the registrations at or after `cohortsFrom`
@@ -112,7 +112,7 @@ public struct HashState: Sendable {
 
     /// A subscription's value, or nil when the contract rejects it.
     static func subscription(_ value: [UInt8], validator: EventValidator) -> Subscription? {
-        guard let monthly = AccountState.subscriptionValue(value, validator: validator),
+        guard let monthly = HashEntryFormat.subscriptionValue(value, validator: validator),
               let root = try? JSONParser.parse(value) else { return nil }
         var plan = Array("premium".utf8)
         if case .string(let text)? = root["plan"] { plan = text }

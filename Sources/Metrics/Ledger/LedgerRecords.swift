@@ -24,8 +24,6 @@ public struct LedgerUser: Sendable, Equatable {
     public var firstRegistrationMs: Int64?
     /// That event's source (`unknown` when it had none).
     public var firstSource: [UInt8]?
-    /// The first conversion entry read, unix ms.
-    public var firstConversionMs: Int64?
     /// Active days, oldest first, one element per day.
     public var activity: [ActiveDay] = []
 

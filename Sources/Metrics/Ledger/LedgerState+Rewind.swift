@@ -14,12 +14,10 @@ extension LedgerState {
             let user = users[index]
             let kept = user.activity.prefix { Int($0.day) < day }
             let registration = user.firstRegistrationMs.map { $0 >= ms } ?? false
-            let conversion = user.firstConversionMs.map { $0 >= ms } ?? false
-            guard kept.count != user.activity.count || registration || conversion else { continue }
+            guard kept.count != user.activity.count || registration else { continue }
             update(Int32(index)) { record in
                 record.activity = Array(kept)
                 if registration { record.firstRegistrationMs = nil; record.firstSource = nil }
-                if conversion { record.firstConversionMs = nil }
             }
         }
         meta.recent.commands.removeAll { $0 >= ms }

@@ -19,8 +19,8 @@ extension SnapshotAnalytics {
         hourly.conversions = try ints("hourly.conversions")
         hourly.cancellations = try ints("hourly.cancellations")
         hourly.active = try ints("hourly.active")
-        for (index, _) in try reader.array("hourly.api_cost").enumerated() {
-            hourly.apiCost.append(try FieldReader(root: try reader.array("hourly.api_cost")[index], prefix: "hourly.api_cost").money(""))
+        for item in try reader.array("hourly.api_cost") {
+            hourly.apiCost.append(try FieldReader(root: item, prefix: "hourly.api_cost").money(""))
         }
         let retentionNull = try isNull("retention"), funnelNull = try isNull("funnel")
         if !retentionNull, try !isNull("retention.day_n") {

@@ -11,6 +11,8 @@ import Metrics
 public struct DemoDataset: Sendable {
     /// One stream entry: its ID and its field/value pairs.
     public struct Entry: Sendable {
+        /// Its time, unix ms.
+        public var ms: Int64
         /// `ms-seq`.
         public var id: String
         /// Field, value, field, value…
@@ -198,7 +200,7 @@ public struct DemoDataset: Sendable {
         for (ms, fields) in raw {
             sequence = ms == previous ? sequence + 1 : 0
             previous = ms
-            entries.append(Entry(id: "\(ms)-\(sequence)", fields: fields))
+            entries.append(Entry(ms: ms, id: "\(ms)-\(sequence)", fields: fields))
         }
         users = people.filter { $0.registered <= now }.map { ($0.id, String($0.registered)) }
         subscriptions = people.compactMap { user in user.plan.map { (user.id, json($0)) } }
@@ -212,11 +214,10 @@ extension DemoDataset {
     /// pipelined in chunks, then trims the stream to its last 30 days as the
     /// contract's `XADD MINID` does.
     public func write(to connection: RedisConnection, prefix: String, after: Int64 = .min, through: Int64 = .max) throws(RedisError) {
-        var commands: [[String]] = entries.filter { entry in
-            let ms = Int64(entry.id.prefix { $0 != "-" }) ?? 0
-            return ms > after && ms <= through
-        }.map { ["XADD", "\(prefix)events", $0.id] + $0.fields }
-        for (ms, change) in changes where ms > after && ms <= through {
+        // Both lists are in time order: a day's part is found, not filtered.
+        var commands: [[String]] = DemoDataset.span(entries, after: after, through: through, \.ms)
+            .map { ["XADD", "\(prefix)events", $0.id] + $0.fields }
+        for (_, change) in DemoDataset.span(changes, after: after, through: through, \.ms) {
             switch change {
             case .register(let user, let time): commands.append(["HSET", "\(prefix)users", user, time])
             case .subscribe(let user, let value): commands.append(["HSET", "\(prefix)subscriptions", user, value])
@@ -233,5 +234,19 @@ extension DemoDataset {
                 if case .error(let message) = reply { throw RedisError(kind: .server, message: "demo data: \(message)") }
             }
         }
+    }
+
+    /// The elements of a time-ordered list in (after, through].
+    static func span<T>(_ list: [T], after: Int64, through: Int64, _ time: (T) -> Int64) -> ArraySlice<T> {
+        func firstAfter(_ ms: Int64) -> Int {
+            var low = 0, high = list.count
+            while low < high {
+                let mid = (low + high) / 2
+                if time(list[mid]) <= ms { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+        let start = firstAfter(after)
+        return list[start..<max(start, firstAfter(through))]
     }
 }
