@@ -22,45 +22,28 @@ public struct Notices {
     var telegramOn: Bool { !configuration.telegram.chatID.isEmpty }
     var calendar: DayCalendar { configuration.dayCalendar }
 
-    func local(_ ms: Int64) -> String { "\(calendar.day(containing: ms)) \(calendar.clockTime(of: ms))" }
     func link(_ path: String) -> String? { baseURL.isEmpty ? nil : baseURL + path }
 
-    /// One message per notification and channel: a JSON POST per webhook,
-    /// a Telegram message.
+    /// The alert texts of this site.
+    var alertText: AlertText {
+        AlertText(title: title, calendar: calendar, costCurrency: configuration.costCurrency, dashboard: link("index.html"))
+    }
+
+    /// One message per notification and channel: a POST per webhook in its
+    /// format, a Telegram message.
     public func alertMessages(_ notifications: [AlertBook.Notification]) -> [OutgoingMessage] {
         var messages: [OutgoingMessage] = []
-        let cost = configuration.costCurrency
         for note in notifications {
             let reading = note.reading
             let key = "alert:\(reading.name.rawValue):\(note.kind.rawValue):\(Timestamp.format(ms: note.at))"
             let summary = "\(reading.name.rawValue) \(note.kind.rawValue)"
-            let json = JSONValue.object([
-                JSONMember("alert", .text(reading.name.rawValue)),
-                JSONMember("state", .text(note.kind.rawValue)),
-                JSONMember("value", reading.value),
-                JSONMember("threshold", reading.threshold),
-                JSONMember("since", .text(Timestamp.format(ms: note.since))),
-                JSONMember("at", .text(Timestamp.format(ms: note.at))),
-                JSONMember("site", .text(title)),
-                JSONMember("link", link("index.html").map { .text($0) } ?? .null),
-            ])
-            let body = String(decoding: json.serialized(), as: UTF8.self)
-            for (index, url) in configuration.alerts.webhooks.enumerated() {
-                messages.append(OutgoingMessage(id: "\(key):webhook:\(index):\(MailMessage.hex(url))", channel: .webhook,
-                                                target: OutgoingMessage.webhookTarget(url), body: body, summary: summary))
+            let text = alertText.text(note)
+            for (index, hook) in configuration.alerts.webhooks.enumerated() {
+                let body = String(decoding: alertText.payload(note, text: text, format: hook.format).serialized(), as: UTF8.self)
+                messages.append(OutgoingMessage(id: "\(key):webhook:\(index):\(MailMessage.hex(hook.url))", channel: .webhook,
+                                                target: OutgoingMessage.webhookTarget(hook.url), body: body, summary: summary))
             }
             if telegramOn {
-                let label = Dashboard.alertLabels[reading.name] ?? reading.name.rawValue
-                let figure = "\(label): \(Display.alertFigure(reading.name, reading.value, costCurrency: cost)) "
-                    + "(threshold \(Display.alertFigure(reading.name, reading.threshold, costCurrency: cost)))"
-                var text: String
-                if note.kind == .firing {
-                    text = "🔴 \(title): \(reading.name.rawValue) is firing\n\(figure)\nSince \(local(note.since)) (\(calendar.timeZoneName))"
-                } else {
-                    text = "✅ \(title): \(reading.name.rawValue) resolved (\(reading.state.rawValue.replacingOccurrences(of: "_", with: " ")))\n\(figure)\n"
-                        + "It fired from \(local(note.since)) to \(local(note.at)) (\(calendar.timeZoneName))"
-                }
-                if let url = link("index.html") { text += "\n\(url)" }
                 messages.append(OutgoingMessage(id: "\(key):telegram", channel: .telegram, target: configuration.telegram.chatID,
                                                 body: text, summary: summary))
             }

@@ -74,7 +74,8 @@ public struct SentinelJob {
         }
         let today = snapshot.today
         let inputs = AlertInputs(now: now, trailing: snapshot.trailing, totalUsers: today?.users.total ?? 0,
-                                 premiumUsers: today?.users.premium ?? 0)
+                                 premiumUsers: today?.users.premium ?? 0, anomaly: try anomalyInputs(today: today),
+                                 calendar: configuration.dayCalendar)
         let readings = AlertRules.evaluate(inputs, thresholds: configuration.alerts)
         let (book, notifications) = previous.advanced(by: readings, at: now,
                                                       cooldownMs: Int64(configuration.alerts.cooldownHours * 3_600_000))
@@ -154,6 +155,20 @@ public struct SentinelJob {
                  + "\(outcome.delivered) message\(outcome.delivered == 1 ? "" : "s") sent"
                  + (outcome.failed.isEmpty ? "" : ", \(outcome.failed.count) delivery failure\(outcome.failed.count == 1 ? "" : "s")"))
         return outcome
+    }
+
+    /// Today so far and the snapshots of the same weekday in the 8 weeks
+    /// before, for the anomaly alerts.
+    func anomalyInputs(today: Snapshot?) throws(JobFailure) -> AnomalyInputs {
+        guard let today else { return AnomalyInputs(today: .init(), baseline: []) }
+        let store = SnapshotStore(stateDirectory: stateDirectory)
+        var candidates: [Snapshot] = []
+        for day in AnomalyInputs.candidateDays(of: today.date) {
+            do {
+                if let snapshot = try store.read(day) { candidates.append(snapshot) }
+            } catch { throw JobFailure(.failure, step: "alerts", path: store.path(for: day), error.reason) }
+        }
+        return AnomalyInputs.of(today: today, candidates: candidates, now: now, calendar: configuration.dayCalendar)
     }
 
     /// The delivery step's deadline, in delivery timeouts (2 minutes by

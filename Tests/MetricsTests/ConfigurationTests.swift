@@ -65,6 +65,28 @@ import Testing
         #expect(config.redis.keyPrefix == "sentinel:")
     }
 
+    @Test func theVersion2AlertsExampleLoads() throws {
+        let text = """
+            [alerts]
+            quiet_hours = "01:00-07:00"
+            anomalies = false
+            webhooks = [
+              "https://hooks.example.com/plain",
+              { url = "https://hooks.slack.com/services/T/B/X", format = "slack" },
+              { url = "https://discord.com/api/webhooks/1/x", format = "discord" },
+              { url = "https://ops.example.com/in", format = "json", secret_env = "SENTINEL_WEBHOOK_SECRET" },
+            ]
+            """
+        let alerts = try ConfigurationLoader.parse(text, origin: "sentinel.toml").alerts
+        #expect(alerts.quietHours == QuietHours("01:00-07:00") && !alerts.anomalies)
+        #expect(alerts.webhooks == [.init(url: "https://hooks.example.com/plain"),
+                                    .init(url: "https://hooks.slack.com/services/T/B/X", format: .slack),
+                                    .init(url: "https://discord.com/api/webhooks/1/x", format: .discord),
+                                    .init(url: "https://ops.example.com/in", format: .json, secretEnv: "SENTINEL_WEBHOOK_SECRET")])
+        let defaults = Configuration().alerts
+        #expect(defaults.quietHours == nil && defaults.anomalies)
+    }
+
     @Test func defaults() throws {
         let config = try ConfigurationLoader.parse("", origin: "sentinel.toml")
         #expect(config.timezone == "UTC" && config.revenueCurrency == "USD" && config.costCurrency == "USD")
@@ -112,7 +134,16 @@ import Testing
         ("[alerts]\nno_activity_hours = 0", "sentinel.toml: alerts.no_activity_hours: expected a number of hours above 0 up to 8784, got 0"),
         ("[alerts]\ncooldown_hours = -1", "sentinel.toml: alerts.cooldown_hours: expected a number of hours from 0 up to 8784, got -1"),
         ("[alerts]\nwebhooks = [\"ftp://x\"]", "sentinel.toml: alerts.webhooks[0]: expected an http(s) URL, got \"ftp://x\""),
-        ("[alerts]\nwebhooks = \"https://x\"", "sentinel.toml: alerts.webhooks: expected an array of strings, got a text of 9 characters (not shown: it may hold a secret)"),
+        ("[alerts]\nquiet_hours = \"25:00-07:00\"", "sentinel.toml: alerts.quiet_hours: expected a range of two different local times such as \"01:00-07:00\", got \"25:00-07:00\""),
+        ("[alerts]\nquiet_hours = \"07:00-07:00\"", "sentinel.toml: alerts.quiet_hours: expected a range of two different local times such as \"01:00-07:00\", got \"07:00-07:00\""),
+        ("[alerts]\nanomalies = \"yes\"", "sentinel.toml: alerts.anomalies: expected true or false, got \"yes\""),
+        ("[alerts]\nwebhooks = [{ url = \"https://x.example/h\", format = \"teams\" }]", "sentinel.toml: alerts.webhooks[0].format: expected \"json\", \"slack\" or \"discord\", got \"teams\""),
+        ("[alerts]\nwebhooks = [{ format = \"slack\" }]", "sentinel.toml: alerts.webhooks[0].url: missing"),
+        ("[alerts]\nwebhooks = [{ url = \"ftp://x\" }]", "sentinel.toml: alerts.webhooks[0].url: expected an http(s) URL, got \"ftp://x\""),
+        ("[alerts]\nwebhooks = [{ url = \"https://x.example/h\", secret = \"s\" }]", "sentinel.toml: alerts.webhooks[0].secret: unknown key"),
+        ("[alerts]\nwebhooks = [{ url = \"https://x.example/h\", secret_env = \"my secret\" }]", "sentinel.toml: alerts.webhooks[0].secret_env: expected the name of an environment variable, got \"my secret\""),
+        ("[alerts]\nwebhooks = [1]", "sentinel.toml: alerts.webhooks[0]: expected a URL or a table { url = ..., format = ... }, got 1"),
+        ("[alerts]\nwebhooks = \"https://x\"", "sentinel.toml: alerts.webhooks: expected an array of URLs or tables, got a text of 9 characters (not shown: it may hold a secret)"),
         ("[redis]\nurl = \"redis://:secret@localhost:6379\"", "sentinel.toml: redis.url: a password does not belong in the file; put it in the environment variable named by redis.password_env"),
         ("[redis]\nurl = \"http://localhost\"", "sentinel.toml: redis.url: expected redis://[:password@]host[:port][/db] or unix:///path"),
         ("[redis]\nurl = \"rediss://localhost\"", "sentinel.toml: redis.url: TLS (rediss://) is not supported; use redis:// on a trusted network or a unix socket"),

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Metrics
 
@@ -19,6 +20,8 @@ public struct Courier: Sendable {
     public var sendmail: String
     /// The configured webhook URLs by the digest the outbox keeps of them.
     public var webhooks: [String: String] = [:]
+    /// Signing keys of the webhooks with `secret_env`, by the same digest.
+    public var webhookSecrets: [String: [UInt8]] = [:]
     /// Variables the mail command does not inherit: Sentinel's secrets.
     public var secretVariables: Set<String> = ["SENTINEL_REDIS_URL", "SENTINEL_REDIS_PASSWORD", "SENTINEL_TELEGRAM_TOKEN"]
 
@@ -34,11 +37,26 @@ public struct Courier: Sendable {
     }
 
     /// A courier for a configuration: its webhooks, and its secrets' variables kept from the mail command.
-    public init(configuration: Configuration, timeout: Double = 10, telegramToken: String?) {
+    public init(configuration: Configuration, timeout: Double = 10, telegramToken: String?,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.init(timeout: timeout, telegramAPI: configuration.telegram.apiURL, telegramToken: telegramToken,
                   sendmail: configuration.email.sendmail)
-        for url in configuration.alerts.webhooks { webhooks[OutgoingMessage.webhookTarget(url)] = url }
+        for hook in configuration.alerts.webhooks {
+            let digest = OutgoingMessage.webhookTarget(hook.url)
+            webhooks[digest] = hook.url
+            if let name = hook.secretEnv {
+                secretVariables.insert(name)
+                if let secret = environment[name], !secret.isEmpty { webhookSecrets[digest] = Array(secret.utf8) }
+            }
+        }
         secretVariables.formUnion([configuration.redis.passwordEnv, configuration.telegram.tokenEnv])
+    }
+
+    /// `X-Sentinel-Signature: sha256=<hex>`: HMAC-SHA256 of the body, as
+    /// GitHub and Stripe sign theirs.
+    public static func signature(of body: [UInt8], secret: [UInt8]) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: secret))
+        return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
     }
 
     /// How one delivery ended.
@@ -91,7 +109,11 @@ public struct Courier: Sendable {
             guard let address = webhooks[message.target] ?? (message.target.hasPrefix("http") ? message.target : nil) else {
                 return .rejected("this webhook is no longer configured")
             }
-            return Courier.verdict(await HTTPPost(url: address, body: Array(message.body.utf8), timeout: timeout).send(), timeout: timeout)
+            var post = HTTPPost(url: address, body: Array(message.body.utf8), timeout: timeout)
+            if let secret = webhookSecrets[message.target] {
+                post.headers.append("X-Sentinel-Signature: " + Courier.signature(of: post.body, secret: secret))
+            }
+            return Courier.verdict(await post.send(), timeout: timeout)
         case .telegram:
             guard let token = telegramToken, !token.isEmpty else { return .rejected("no bot token in the environment") }
             let base = telegramAPI.hasSuffix("/") ? String(telegramAPI.dropLast()) : telegramAPI

@@ -28,7 +28,7 @@ public struct AlertBook: Sendable, Equatable {
 
     /// The evaluation's `now` (unix ms), nil before the first.
     public var asOf: Int64?
-    /// One entry per alert of docs/metrics.md, in its order.
+    /// One entry per alert (docs/metrics.md's four, then docs/site.md's four), in that order.
     public var entries: [Entry]
 
     /// The book before any evaluation: every alert `not_evaluated`.
@@ -61,7 +61,7 @@ public struct AlertBook: Sendable, Equatable {
                     entry.lastNotified = now
                     notifications.append(Notification(kind: .firing, reading: reading, since: now, at: now))
                 }
-            } else if wasFiring, let since = previous?.since {
+            } else if wasFiring, let since = previous?.since, !reading.silent {
                 notifications.append(Notification(kind: .resolved, reading: reading, since: since, at: now))
             }
             next.entries.append(entry)
@@ -119,7 +119,7 @@ public struct AlertBook: Sendable, Equatable {
         let current = AlertBook.initial(thresholds: thresholds)
         return AlertBook(asOf: asOf, entries: current.entries.map { fresh in
             guard var stored = entries.first(where: { $0.reading.name == fresh.reading.name }) else { return fresh }
-            stored.reading.threshold = fresh.reading.threshold
+            if !fresh.reading.name.isAnomaly { stored.reading.threshold = fresh.reading.threshold }
             return stored
         })
     }

@@ -1,9 +1,22 @@
-/// The four alerts of docs/metrics.md, in its order.
+/// The four alerts of docs/metrics.md, then the four anomaly alerts of
+/// docs/site.md, in their order.
 public enum AlertName: String, Sendable, CaseIterable {
     case errorRateHigh = "error_rate_high"
     case conversionRateLow = "conversion_rate_low"
     case apiCostHigh = "api_cost_high"
     case noActivity = "no_activity"
+    case commandsLow = "commands_low"
+    case registrationsLow = "registrations_low"
+    case conversionsLow = "conversions_low"
+    case errorsHigh = "errors_high"
+
+    /// True for the alerts whose threshold is a baseline, not a setting.
+    public var isAnomaly: Bool {
+        switch self {
+        case .commandsLow, .registrationsLow, .conversionsLow, .errorsHigh: return true
+        default: return false
+        }
+    }
 }
 
 /// An alert's state at one evaluation.
@@ -21,8 +34,10 @@ public struct AlertReading: Sendable, Equatable {
     public var state: AlertState
     /// The measured figure, or `.null` where it is undefined.
     public var value: JSONValue
-    /// The configured threshold.
+    /// The configured threshold (an anomaly alert's: its baseline median).
     public var threshold: JSONValue
+    /// Not evaluated inside quiet hours: the end of a firing is not notified.
+    public var silent = false
 
     /// A reading.
     public init(name: AlertName, state: AlertState, value: JSONValue, threshold: JSONValue) {
@@ -44,12 +59,20 @@ public struct AlertInputs: Sendable, Equatable {
     public var totalUsers: Int
     /// Premium users at `now`.
     public var premiumUsers: Int
+    /// Today so far and its baseline, for the anomaly alerts.
+    public var anomaly: AnomalyInputs
+    /// The configured zone, for quiet hours.
+    public var calendar: DayCalendar
 
     /// The inputs of one evaluation.
-    public init(now: Int64, trailing: TrailingActivity, totalUsers: Int, premiumUsers: Int) {
+    public init(now: Int64, trailing: TrailingActivity, totalUsers: Int, premiumUsers: Int,
+                anomaly: AnomalyInputs = AnomalyInputs(today: .init(), baseline: []),
+                calendar: DayCalendar = DayCalendar(timeZoneName: "UTC")!) {
         self.now = now
         self.trailing = trailing
         self.totalUsers = totalUsers
         self.premiumUsers = premiumUsers
+        self.anomaly = anomaly
+        self.calendar = calendar
     }
 }

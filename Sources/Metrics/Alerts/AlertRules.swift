@@ -6,20 +6,25 @@ public enum AlertRules {
     /// Fewest users for `conversion_rate_low` to be evaluated.
     public static let minimumUsers = 20
 
-    /// Every alert, in the order of docs/metrics.md.
+    /// Every alert: the four of docs/metrics.md, then the four anomaly
+    /// alerts of docs/site.md.
     public static func evaluate(_ inputs: AlertInputs, thresholds alerts: Configuration.Alerts) -> [AlertReading] {
         let measured = [errorRate(inputs, alerts.errorRate), conversionRate(inputs, alerts.conversionRate),
-                        apiCost(inputs, alerts.apiCostPerDay), noActivity(inputs, hours: alerts.noActivityHours)]
-        return zip(thresholds(alerts), measured).map {
+                        apiCost(inputs, alerts.apiCostPerDay)]
+        var readings = zip(thresholds(alerts), measured).map {
             AlertReading(name: $0.name, state: $1.state, value: $1.value, threshold: $0.threshold)
         }
+        readings.append(noActivity(inputs, hours: alerts.noActivityHours, quiet: alerts.quietHours))
+        return readings + AnomalyRules.evaluate(inputs.anomaly, enabled: alerts.anomalies)
     }
 
     /// Each alert's threshold as JSON holds it (a fraction or hours as a
-    /// number, money as a string), in the order of docs/metrics.md.
+    /// number, money as a string), in the order of docs/metrics.md; an
+    /// anomaly alert's is its baseline, unknown before an evaluation.
     public static func thresholds(_ alerts: Configuration.Alerts) -> [(name: AlertName, threshold: JSONValue)] {
         [(.errorRateHigh, .number(alerts.errorRate.description)), (.conversionRateLow, .number(alerts.conversionRate.description)),
          (.apiCostHigh, .money(alerts.apiCostPerDay)), (.noActivity, .real(alerts.noActivityHours))]
+            + AlertName.allCases.filter(\.isAnomaly).map { ($0, JSONValue.null) }
     }
 
     /// errors / commands over 24 h above the threshold; at least 20 commands.
@@ -42,10 +47,20 @@ public enum AlertRules {
         return (cost > threshold ? .firing : .ok, .money(cost))
     }
 
-    /// No active-user event in (now - N h, now]; fires too when none was read.
-    static func noActivity(_ inputs: AlertInputs, hours: Double) -> (state: AlertState, value: JSONValue) {
-        guard let last = inputs.trailing.lastActivityMs else { return (.firing, .null) }
-        let elapsed = Double(inputs.now - last)
-        return (elapsed >= hours * 3_600_000 ? .firing : .ok, .real(elapsed / 3_600_000))
+    /// No active-user event in the last N hours, not counting quiet hours;
+    /// fires too when none was read; inside quiet hours, not evaluated and
+    /// silent (its end of firing is not notified).
+    static func noActivity(_ inputs: AlertInputs, hours: Double, quiet: QuietHours?) -> AlertReading {
+        var reading = AlertReading(name: .noActivity, state: .firing, value: .null, threshold: .real(hours))
+        if let last = inputs.trailing.lastActivityMs {
+            let elapsed = Double(inputs.now - last - (quiet?.overlap(from: last, to: inputs.now, calendar: inputs.calendar) ?? 0))
+            reading.value = .real(elapsed / 3_600_000)
+            reading.state = elapsed >= hours * 3_600_000 ? .firing : .ok
+        }
+        if let quiet, quiet.contains(inputs.now, calendar: inputs.calendar) {
+            reading.state = .notEvaluated
+            reading.silent = true
+        }
+        return reading
     }
 }

@@ -31,8 +31,40 @@ public struct Configuration: Sendable {
         public var noActivityHours: Double = 2
         /// `cooldown_hours`.
         public var cooldownHours: Double = 6
-        /// `webhooks`: URLs that get a JSON POST per notification.
-        public var webhooks: [String] = []
+        /// `quiet_hours`: when `no_activity` is not evaluated (none by default).
+        public var quietHours: QuietHours?
+        /// `anomalies`: false makes the four anomaly alerts `not_evaluated`.
+        public var anomalies = true
+        /// `webhooks`: endpoints that get a POST per notification.
+        public var webhooks: [Webhook] = []
+    }
+
+    /// One `[alerts] webhooks` item: a URL, or a table with a format and a
+    /// signing secret's variable.
+    public struct Webhook: Sendable, Equatable {
+        /// The body's shape.
+        public enum Format: String, Sendable, CaseIterable {
+            /// Sentinel's own object (docs/configuration.md).
+            case json
+            /// `{"text": ...}`, as Slack's incoming webhooks take.
+            case slack
+            /// `{"content": ...}`, as Discord's webhooks take.
+            case discord
+        }
+
+        /// `url`.
+        public var url: String
+        /// `format`.
+        public var format: Format
+        /// `secret_env`: the variable holding the key of `X-Sentinel-Signature`.
+        public var secretEnv: String?
+
+        /// A webhook.
+        public init(url: String, format: Format = .json, secretEnv: String? = nil) {
+            self.url = url
+            self.format = format
+            self.secretEnv = secretEnv
+        }
     }
 
     /// `[site]`.

@@ -45,7 +45,7 @@ public enum ConfigurationLoader {
 }
 
 /// The walk over the parsed tree.
-private struct TableWalker {
+struct TableWalker {
     let origin: String
 
     func fail(_ key: String, _ message: String) -> ConfigurationError {
@@ -231,20 +231,7 @@ private struct TableWalker {
                 config.exchangeRates[code] = rate
             }
         }
-        if let value = root["alerts"] {
-            let alerts = try table(value, "alerts", allowed: ["error_rate", "conversion_rate", "api_cost_per_day",
-                                                               "no_activity_hours", "cooldown_hours", "webhooks"])
-            if let v = alerts["error_rate"] { config.alerts.errorRate = try fraction(v, "alerts.error_rate") }
-            if let v = alerts["conversion_rate"] { config.alerts.conversionRate = try fraction(v, "alerts.conversion_rate") }
-            if let v = alerts["api_cost_per_day"] { config.alerts.apiCostPerDay = try money(v, "alerts.api_cost_per_day") }
-            if let v = alerts["no_activity_hours"] { config.alerts.noActivityHours = try hours(v, "alerts.no_activity_hours", allowZero: false) }
-            if let v = alerts["cooldown_hours"] { config.alerts.cooldownHours = try hours(v, "alerts.cooldown_hours", allowZero: true) }
-            if let v = alerts["webhooks"] {
-                let urls = try strings(v, "alerts.webhooks")
-                for (index, url) in urls.enumerated() { _ = try httpURL(url, "alerts.webhooks[\(index)]", allowEmpty: false) }
-                config.alerts.webhooks = urls
-            }
-        }
+        if let value = root["alerts"] { config.alerts = try alerts(value) }
         if let value = root["site"] {
             let site = try table(value, "site", allowed: ["title", "base_url"])
             if let v = site["title"] { config.site.title = try string(v, "site.title") }

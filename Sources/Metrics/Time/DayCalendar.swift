@@ -9,6 +9,8 @@ public struct DayCalendar: Sendable {
     /// The IANA name as configured.
     public let timeZoneName: String
     private let calendar: Calendar
+    /// The zone, for wall-clock arithmetic.
+    let zone: TimeZone
 
     /// A calendar for an IANA zone name; nil when the zone is unknown.
     public init?(timeZoneName: String) {
@@ -18,6 +20,7 @@ public struct DayCalendar: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         self.calendar = calendar
+        self.zone = zone
         self.timeZoneName = timeZoneName
     }
 

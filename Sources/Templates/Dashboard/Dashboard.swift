@@ -76,6 +76,8 @@ public struct Dashboard {
     public static let alertLabels: [AlertName: String] = [
         .errorRateHigh: "Error rate, last 24 h", .conversionRateLow: "Conversion rate",
         .apiCostHigh: "API cost, last 24 h", .noActivity: "Hours since the last activity",
+        .commandsLow: "Commands today so far", .registrationsLow: "Registrations today so far",
+        .conversionsLow: "Conversions today so far", .errorsHigh: "Errors today so far",
     ]
 
     /// One row per alert of the last evaluation.
@@ -87,7 +89,8 @@ public struct Dashboard {
             return ["name": reading.name.rawValue, "label": Dashboard.alertLabels[reading.name] ?? reading.name.rawValue,
                     "state": reading.state.rawValue, "state_label": reading.state.rawValue.replacingUnderscores,
                     "firing": reading.state == .firing,
-                    "value": shown(reading.name, reading.value), "threshold": shown(reading.name, reading.threshold),
+                    "value": shown(reading.name, reading.value),
+                    "threshold": (reading.name.isAnomaly && reading.threshold != .null ? "usually " : "") + shown(reading.name, reading.threshold),
                     "since": entry.since.map(local) ?? ""]
         }
     }

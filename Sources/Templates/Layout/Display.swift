@@ -89,15 +89,28 @@ public enum Display {
     }
 
     /// An alert's value or threshold as JSON holds it: a fraction as a
-    /// percentage, hours with one decimal, money in the cost currency.
+    /// percentage, hours with one decimal, money in the cost currency, an
+    /// anomaly alert's count (or baseline median) as a count.
     public static func alertFigure(_ name: AlertName, _ value: JSONValue, costCurrency: String) -> String {
         switch value {
         case .number(let text):
             guard let number = Double(text) else { return text }
+            if name.isAnomaly { return Int(text).map(count) ?? decimal(number) }
             return name == .noActivity ? decimal(number) + " h" : decimal(number * 100) + " %"
         case .string: return money(value.stringValue.flatMap(Money.init), costCurrency)
         default: return undefined
         }
+    }
+
+    /// A span of time for people: `45 min`, `7 h`, `3 h 20 min`, `2 d 4 h`,
+    /// `under a minute`.
+    public static func duration(ms: Int64) -> String {
+        let minutes = max(0, ms) / 60_000
+        if minutes == 0 { return "under a minute" }
+        let days = minutes / 1440, hours = minutes / 60 % 24, rest = minutes % 60
+        if days > 0 { return hours == 0 ? "\(days) d" : "\(days) d \(hours) h" }
+        if hours > 0 { return rest == 0 ? "\(hours) h" : "\(hours) h \(rest) min" }
+        return "\(rest) min"
     }
 
     static let symbols = ["EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "RUB": "₽", "UAH": "₴", "TRY": "₺"]

@@ -37,9 +37,14 @@ struct RunCommand: AsyncParsableCommand {
         guard let directory = TemplateSet.locate(explicit: templates) else {
             throw JobFailure(.failure, "run: no site-template folder found; pass --templates DIR")
         }
+        let environment = ProcessInfo.processInfo.environment
+        let origin = ConfigurationLoader.locate(flag: options.config, environment: environment)
+            .map { ($0.path as NSString).lastPathComponent } ?? "the defaults"
+        if let problem = DeliveryCheck.problem(configuration, origin: origin, environment: environment) {
+            throw JobFailure(.usage, problem.description)
+        }
         let logger = options.logger(label: "sentinel.run")
         RedisConnection.keepHeapForLargeReplies()
-        let environment = ProcessInfo.processInfo.environment
         let courier = Courier(configuration: configuration, timeout: deliveryTimeout, telegramToken: environment[configuration.telegram.tokenEnv])
         var job = SentinelJob(configuration: configuration, endpoint: endpoint, stateDirectory: options.state, output: options.output,
                               templatesDirectory: directory, now: now, courier: courier)

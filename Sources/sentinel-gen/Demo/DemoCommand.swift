@@ -41,6 +41,11 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard (1...3650).contains(days) else { throw JobFailure(.usage, "--days: expected 1 to 3650") }
+        // The demo starts a Redis of its own: a --redis would be ignored, and
+        // a user who gave one expects it to be read.
+        if options.redis != nil {
+            throw JobFailure(.usage, "--redis: the demo starts a private redis-server of its own; run `sentinel-gen run --redis URL` to read yours")
+        }
         var configuration: Configuration
         do {
             configuration = try options.config.map { try ConfigurationLoader.load(path: $0) }

@@ -193,6 +193,7 @@ public struct DemoDataset: Sendable {
                 raw.append((at(dayStart), malformed[random.below(malformed.count)]))
             }
         }
+        raw += DemoDataset.outageErrors(raw)
         raw = raw.filter { $0.ms <= now && $0.ms > start }
         raw.sort { $0.ms < $1.ms }
         var previous: Int64 = -1, sequence = 0
@@ -210,6 +211,21 @@ public struct DemoDataset: Sendable {
 }
 
 extension DemoDataset {
+    /// On the 13th of every month, from 06:00 to 12:00 UTC, the demo bot's
+    /// AI provider is down: every `analyze` command also fails with a
+    /// timeout (so a run with `--now` on such a morning fires
+    /// `errors_high`). Decided from the entries alone, so the rest of the
+    /// data is the same as without it.
+    static func outageErrors(_ raw: [(ms: Int64, fields: [String])]) -> [(ms: Int64, fields: [String])] {
+        raw.compactMap { entry in
+            let fields = entry.fields
+            guard fields.count >= 6, fields[1] == "command", fields[5] == "analyze" || fields[5] == "/analyze" else { return nil }
+            let day = LocalDay(ordinal: Int(entry.ms / 86_400_000)), hour = entry.ms % 86_400_000 / 3_600_000
+            guard day.components.day == 13, (6..<12).contains(hour) else { return nil }
+            return (entry.ms + 3, ["type", "error", "user", fields[3], "name", "analyze", "kind", "Timeout"])
+        }
+    }
+
     /// Writes what the bot wrote in (after, through] (XADD, HSET, HDEL),
     /// pipelined in chunks, then trims the stream to its last 30 days as the
     /// contract's `XADD MINID` does.
