@@ -32,7 +32,9 @@ enum StarterConfiguration {
         api_cost_per_day = "5.00"                 # api costs over 24 h above this fires
         no_activity_hours = 2                     # no registration or command for this long fires
         cooldown_hours = 6                        # a firing alert is notified again after this
-        webhooks = []                             # URLs that get a JSON POST per notification
+        # quiet_hours = "01:00-07:00"             # local hours without no_activity (may cross midnight)
+        anomalies = true                          # commands, registrations, conversions, errors against the usual level
+        webhooks = []                             # URLs, or { url = "...", format = "slack" | "discord" | "json", secret_env = "VAR" }
 
         [site]
         title = "Sentinel"                        # the site's and the reports' title
