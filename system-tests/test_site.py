@@ -303,7 +303,8 @@ class SiteTreeTests(unittest.TestCase):
         self.assertAlmostEqual(kpis["conversion_rate"], latest["users"]["premium"] / latest["users"]["total"], places=9)
         self.assertAlmostEqual(kpis["error_rate"], latest["engagement"]["errors"] / latest["engagement"]["commands"], places=9)
         alerts = json.loads(Path(SITE, "api/alerts.json").read_text("utf-8"))
-        self.assertEqual([a["name"] for a in alerts["alerts"]], ["error_rate_high", "conversion_rate_low", "api_cost_high", "no_activity"])
+        self.assertEqual([a["name"] for a in alerts["alerts"]], ["error_rate_high", "conversion_rate_low", "api_cost_high", "no_activity",
+                                                                 "commands_low", "registrations_low", "conversions_low", "errors_high"])
         self.assertEqual(list(alerts["alerts"][0]), ["name", "state", "value", "threshold", "since"])
         self.assertEqual(alerts["alerts"][0]["state"], "firing")
         engagement = json.loads(Path(SITE, "api/engagement.json").read_text("utf-8"))

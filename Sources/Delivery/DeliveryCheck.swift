@@ -16,11 +16,11 @@ public enum DeliveryCheck {
         let telegram = configuration.telegram
         if !telegram.chatID.isEmpty, (environment[telegram.tokenEnv] ?? "").isEmpty {
             return fail("telegram.token_env", "telegram.chat_id turns Telegram on, but \(telegram.tokenEnv) (the variable that holds "
-                        + "the bot token) is not set: set it, or remove telegram.chat_id")
+                        + "the bot token) is not set or empty: set it, or remove telegram.chat_id")
         }
         for (index, hook) in configuration.alerts.webhooks.enumerated() {
             if let name = hook.secretEnv, (environment[name] ?? "").isEmpty {
-                return fail("alerts.webhooks[\(index)].secret_env", "\(name) (the variable that holds this webhook's signing secret) is not set")
+                return fail("alerts.webhooks[\(index)].secret_env", "\(name) (the variable that holds this webhook's signing secret) is not set or empty")
             }
         }
         if !configuration.email.to.isEmpty, let program = program(of: configuration.email.sendmail),

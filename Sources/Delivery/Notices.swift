@@ -70,9 +70,11 @@ public struct Notices {
             let revenue = configuration.revenueCurrency, cost = configuration.costCurrency
             let mrr = closing.revenue.mrr
             var text = "📊 \(title): \(kind == .week ? "week" : "month") \(period.name) (\(period.first) to \(period.last))\n"
-            text += "MRR \(Display.money(mrr, revenue)) (\(Display.change(mrr, previous.closing?.revenue.mrr, revenue)))\n"
-            text += "Users \(Display.count(closing.users.total)) (\(Display.change(closing.users.total, previous.closing?.users.total))), "
-            text += "premium \(Display.count(closing.users.premium)) (\(Display.change(closing.users.premium, previous.closing?.users.premium)))\n"
+            // No period before (a new site): no change, not empty brackets.
+            func against(_ change: String) -> String { change.isEmpty ? "" : " (\(change))" }
+            text += "MRR \(Display.money(mrr, revenue))\(against(Display.change(mrr, previous.closing?.revenue.mrr, revenue)))\n"
+            text += "Users \(Display.count(closing.users.total))\(against(Display.change(closing.users.total, previous.closing?.users.total))), "
+            text += "premium \(Display.count(closing.users.premium))\(against(Display.change(closing.users.premium, previous.closing?.users.premium)))\n"
             text += "New users \(Display.count(period.newUsers)) · conversions \(Display.count(period.conversions)) · cancellations \(Display.count(period.cancellations))\n"
             text += "Commands \(Display.count(period.commands)) · error rate \(Display.percent(period.errorRate))\n"
             text += "Costs \(Display.money(period.totalCost, cost))"

@@ -145,6 +145,9 @@ public struct SentinelJob {
             case .rejected(let reason):
                 delivery.pending.removeAll { $0.id == message.id }
                 outcome.failed.append("\(describe(message)): \(reason); dropped")
+            case .obsolete(let reason):
+                delivery.pending.removeAll { $0.id == message.id }
+                progress("delivery: \(message.summary) dropped: \(reason)")
             }
             // Remembered at once: a crash later in the run sends nothing twice.
             do { try delivery.save(stateDirectory: stateDirectory) } catch { outcome.failed.append("delivery state: \(error)") }

@@ -24,7 +24,9 @@ import Testing
     @Test func parsesRangesAndRefusesOthers() {
         #expect(QuietHours("01:00-07:00")?.description == "01:00-07:00")
         #expect(QuietHours("23:30-06:15").map { ($0.startMs, $0.endMs) } ?? (0, 0) == (23 * Self.hour + 30 * 60_000, 6 * Self.hour + 15 * 60_000))
-        for bad in ["07:00-07:00", "24:00-07:00", "7:00-8:00", "01:00", "01:00-07:60", "01:00–07:00", ""] {
+        #expect(QuietHours("23:00-24:00").map { ($0.endMs, $0.description) } ?? (0, "") == (24 * Self.hour, "23:00-24:00"))
+        #expect(QuietHours("23:00-24:00")?.overlap(from: Self.at(22), to: Self.at(2, days: 1), calendar: Self.paris) == Self.hour)
+        for bad in ["07:00-07:00", "00:00-24:00", "24:00-07:00", "7:00-8:00", "01:00", "01:00-07:60", "01:00–07:00", ""] {
             #expect(QuietHours(bad) == nil, "\(bad)")
         }
     }

@@ -71,6 +71,9 @@ public struct Courier: Sendable {
         case deferred(String)
         /// Asked to wait this many seconds first (Telegram's retry_after).
         case waitFor(Int)
+        /// Addressed to a channel the configuration no longer has: dropped,
+        /// as the configuration asks, not a failure.
+        case obsolete(String)
     }
 
     /// Delivers one message, trying again with backoff on a transient
@@ -107,7 +110,7 @@ public struct Courier: Sendable {
         switch message.channel {
         case .webhook:
             guard let address = webhooks[message.target] ?? (message.target.hasPrefix("http") ? message.target : nil) else {
-                return .rejected("this webhook is no longer configured")
+                return .obsolete("its webhook is no longer configured")
             }
             var post = HTTPPost(url: address, body: Array(message.body.utf8), timeout: timeout)
             if let secret = webhookSecrets[message.target] {

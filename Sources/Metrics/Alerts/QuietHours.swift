@@ -8,7 +8,10 @@ public struct QuietHours: Sendable, Equatable, CustomStringConvertible {
     /// Reads `HH:MM-HH:MM`; nil when it is not two different times of day.
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, let start = QuietHours.clock(parts[0]), let end = QuietHours.clock(parts[1]), start != end else {
+        // "24:00" may end a range: the end of the day.
+        let day: Int64 = 86_400_000
+        guard parts.count == 2, let start = QuietHours.clock(parts[0]),
+              let end = parts[1] == "24:00" ? day : QuietHours.clock(parts[1]), start != end, !(start == 0 && end == day) else {
             return nil
         }
         startMs = start
@@ -46,7 +49,8 @@ public struct QuietHours: Sendable, Equatable, CustomStringConvertible {
         let last = calendar.day(containing: to)
         while day <= last {
             let start = calendar.instant(clockMs: startMs, on: day)
-            let end = calendar.instant(clockMs: endMs, on: startMs < endMs ? day : day.adding(days: 1))
+            let end = endMs == 86_400_000 ? calendar.start(of: day.adding(days: 1))
+                : calendar.instant(clockMs: endMs, on: startMs < endMs ? day : day.adding(days: 1))
             total += max(0, min(end, to) - max(start, from))
             day = day.adding(days: 1)
         }
