@@ -1,4 +1,4 @@
-"""Snapshot version 2 (docs: /work/shared/spec/analytics.md) against an
+"""Snapshot version 2 (docs/analytics.md) against an
 independent Python reading of the contracts, on a seeded dataset of 94 days
 in Europe/Paris (support/analytics_dataset.py: 2025-12-28 to 2026-03-31, the
 ISO week-year boundary 2025-W52 / 2026-W01 at 2025-12-29, the 23-hour

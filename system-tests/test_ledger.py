@@ -1,4 +1,4 @@
-"""The ledger, STATE/ledger.sqlite (docs: /work/shared/spec/analytics.md, "The
+"""The ledger, STATE/ledger.sqlite (docs/analytics.md, "The
 ledger", "Reading incrementally", "Properties", "Forgetting a user"), with a
 private redis-server and small seeded data (support/ledger_data.py). The
 figures themselves and properties 1 and 2 are test_analytics_reference.py's.
