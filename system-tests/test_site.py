@@ -228,7 +228,7 @@ class DashboardInBrowserTests(unittest.TestCase):
             if handlers:
                 problems.append(f"{name}: event handlers {handlers}")
             scripts = [attrs.get("src") for tag, attrs in page.elements if tag == "script"]
-            if not all(src in (None, "assets/chart.min.js", "assets/dashboard.js") for src in scripts):
+            if not all(src in (None, "assets/chart.min.js", "assets/dashboard.js", "assets/pages.js") for src in scripts):
                 problems.append(f"{name}: scripts {scripts}")
             if [link for link in page.links if link.lower().strip().startswith(("javascript", "data:text", "http"))]:
                 problems.append(f"{name}: a live link {page.links}")
@@ -243,6 +243,79 @@ class DashboardInBrowserTests(unittest.TestCase):
         text = "".join(support.Page(path.read_text("utf-8")).text for path in site_files() if path.suffix == ".html")
         missing = [payload for payload in CORPUS if payload not in text]
         self.assertEqual(missing, [])
+
+
+class AnalyticsPagesInBrowserTests(unittest.TestCase):
+    """revenue.html, retention.html and funnel.html: their charts draw from
+    file:// and under an HTTP sub-path, their tables are there without
+    JavaScript, and nothing fails."""
+
+    CHARTS = {"revenue.html": 4, "retention.html": 2, "funnel.html": 1}
+
+    def check(self, url: str, name: str) -> None:
+        dom, log = support.chromium(url)
+        self.assertIn("<html", dom, f"Chromium gave no DOM for {url}:\n{log[-2000:]}")
+        page = support.Page(dom)
+        html = page.elements[0][1] if page.elements and page.elements[0][0] == "html" else {}
+        self.assertEqual(html.get("data-charts-drawn"), str(self.CHARTS[name]), f"{name}: charts not drawn:\n{log[-3000:]}")
+        self.assertNotIn("data-script-errors", html)
+        self.assertEqual(support.console_errors(log), [], name)
+        self.assertTrue(page.title.startswith(TITLE), page.title)
+
+    def test_each_page_draws_from_file(self):
+        for name in self.CHARTS:
+            self.check(Path(SITE, name).resolve().as_uri(), name)
+
+    def test_each_page_draws_under_a_sub_path(self):
+        root = tempfile.mkdtemp(prefix="sentinel-http-")
+        try:
+            # The same sub-path as the dashboard's test: the servers share their log.
+            os.makedirs(f"{root}/some")
+            os.symlink(Path(SITE).resolve(), f"{root}/some/prefix")
+            server = support.HTTPServer(root)
+            try:
+                for name in self.CHARTS:
+                    self.check(f"http://127.0.0.1:{server.port}/some/prefix/{name}", name)
+                asked = list(server.requests)
+            finally:
+                server.stop()
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        self.assertIn("/some/prefix/assets/pages.js", asked)
+        self.assertFalse([path for path in asked if not path.startswith("/some/prefix/")], asked)
+
+    def test_tables_without_javascript(self):
+        for name, charts in self.CHARTS.items():
+            page = support.Page(Path(SITE, name).read_text("utf-8"))
+            tables = [tag for tag, _ in page.elements if tag == "table"]
+            self.assertGreaterEqual(len(tables), charts, name)
+            self.assertIn('href="index.html"', Path(SITE, name).read_text("utf-8"))
+        retention = Path(SITE, "retention.html").read_text("utf-8")
+        self.assertIn("shade-", retention)
+        funnel = support.Page(Path(SITE, "funnel.html").read_text("utf-8")).text
+        # Every source of the last 30 days' 30-day cohorts shows as text.
+        by_source = json.loads(Path(SITE, "api/funnel.json").read_text("utf-8"))["by_source"]
+        self.assertTrue(by_source)
+        self.assertEqual([row["source"] for row in by_source if row["source"] not in funnel], [])
+        self.assertEqual([r["registered"] for r in by_source], sorted((r["registered"] for r in by_source), reverse=True))
+
+    def test_screenshots_at_phone_and_desktop_widths(self):
+        """The pages at 390 and 1280 px; the docs keep the demo's (scripts/screenshot)."""
+        for name in self.CHARTS:
+            for width in (390, 1280):
+                shot = f"{WORK}/{name}-{width}.png"
+                url = Path(SITE, name).resolve().as_uri()
+                if width < 500:
+                    # Headless Chromium's window is at least 500 px wide: a phone is an iframe.
+                    wrapper = Path(WORK, f"phone-{name}")
+                    wrapper.write_text(f'<!DOCTYPE html><body style="margin:0"><iframe src="{url}" width="{width}" '
+                                       'height="1600" style="border:0;display:block"></iframe>', "utf-8")
+                    url = wrapper.as_uri()
+                support.chromium(url, screenshot=shot, size=f"{max(width, 500)},1600")
+                w, h, rows = support.png_pixels(shot)
+                self.assertEqual((w, h), (max(width, 500), 1600))
+                colours = {pixel for row in rows[::4] for pixel in row[::4]}
+                self.assertGreater(len(colours), 20, f"{name} at {width} px looks blank")
 
 
 class SiteTreeTests(unittest.TestCase):

@@ -87,6 +87,29 @@ import Testing
         #expect(defaults.quietHours == nil && defaults.anomalies)
     }
 
+    @Test func goalsLoadWithTheirFiguresTypes() throws {
+        let text = """
+            [[goals]]
+            metric = "mrr"
+            target = "870.00"
+            by = "2026-03-31"
+
+            [[goals]]
+            metric = "premium_users"
+            target = 100
+            by = 2026-06-30
+
+            [[goals]]
+            metric = "conversion_rate"
+            target = 0.1
+            by = "2026-12-31"
+            """
+        let goals = try ConfigurationLoader.parse(text, origin: "sentinel.toml").goals
+        #expect(goals == [.init(metric: .mrr, target: .money(Money("870")!), by: LocalDay("2026-03-31")!),
+                          .init(metric: .premiumUsers, target: .count(100), by: LocalDay("2026-06-30")!),
+                          .init(metric: .conversionRate, target: .rate(Fraction("0.1")!), by: LocalDay("2026-12-31")!)])
+    }
+
     @Test func defaults() throws {
         let config = try ConfigurationLoader.parse("", origin: "sentinel.toml")
         #expect(config.timezone == "UTC" && config.revenueCurrency == "USD" && config.costCurrency == "USD")
@@ -143,6 +166,11 @@ import Testing
         ("[alerts]\nwebhooks = [{ url = \"https://x.example/h\", secret = \"s\" }]", "sentinel.toml: alerts.webhooks[0].secret: unknown key"),
         ("[alerts]\nwebhooks = [{ url = \"https://x.example/h\", secret_env = \"my secret\" }]", "sentinel.toml: alerts.webhooks[0].secret_env: expected the name of an environment variable, got \"my secret\""),
         ("[alerts]\nwebhooks = [1]", "sentinel.toml: alerts.webhooks[0]: expected a URL or a table { url = ..., format = ... }, got 1"),
+        ("[[goals]]\nmetric = \"revenue\"\ntarget = 1\nby = \"2026-01-01\"", "sentinel.toml: goals[0].metric: expected one of mrr, premium_users, total_users, conversion_rate, dau, got \"revenue\""),
+        ("[[goals]]\nmetric = \"mrr\"\ntarget = 870\nby = \"2026-01-01\"", "sentinel.toml: goals[0].target: expected an amount as a string such as \"870.00\", got 870"),
+        ("[[goals]]\nmetric = \"dau\"\ntarget = \"200\"\nby = \"2026-01-01\"", "sentinel.toml: goals[0].target: expected a whole number above 0, got \"200\""),
+        ("[[goals]]\nmetric = \"dau\"\ntarget = 200\nby = \"soon\"", "sentinel.toml: goals[0].by: expected a date such as \"2026-03-31\", got \"soon\""),
+        ("[[goals]]\nmetric = \"dau\"\ntarget = 200", "sentinel.toml: goals[0].by: missing"),
         ("[alerts]\nwebhooks = \"https://x\"", "sentinel.toml: alerts.webhooks: expected an array of URLs or tables, got a text of 9 characters (not shown: it may hold a secret)"),
         ("[redis]\nurl = \"redis://:secret@localhost:6379\"", "sentinel.toml: redis.url: a password does not belong in the file; put it in the environment variable named by redis.password_env"),
         ("[redis]\nurl = \"http://localhost\"", "sentinel.toml: redis.url: expected redis://[:password@]host[:port][/db] or unix:///path"),

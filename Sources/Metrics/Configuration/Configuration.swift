@@ -95,6 +95,33 @@ public struct Configuration: Sendable {
         public var sendmail = "/usr/sbin/sendmail -t"
     }
 
+    /// One `[[goals]]` item: a figure, its target and the day to reach it by.
+    public struct Goal: Sendable, Equatable {
+        /// The figures a goal may track.
+        public enum Metric: String, Sendable, CaseIterable {
+            case mrr, premiumUsers = "premium_users", totalUsers = "total_users", conversionRate = "conversion_rate", dau
+        }
+        /// The target, typed as its figure is.
+        public enum Target: Sendable, Equatable {
+            case money(Money), count(Int), rate(Fraction)
+        }
+        /// `metric`.
+        public var metric: Metric
+        /// `target`.
+        public var target: Target
+        /// `by`: a local date.
+        public var by: LocalDay
+
+        /// A goal.
+        public init(metric: Metric, target: Target, by: LocalDay) {
+            self.metric = metric
+            self.target = target
+            self.by = by
+        }
+    }
+
+    /// `[[goals]]`.
+    public var goals: [Goal] = []
     /// `timezone`: the IANA zone that decides every day boundary.
     public var timezone = "UTC"
     /// `[redis]`.

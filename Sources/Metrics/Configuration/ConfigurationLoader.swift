@@ -167,7 +167,7 @@ struct TableWalker {
     mutating func configuration(_ root: TOMLTable) throws(ConfigurationError) -> Configuration {
         var config = Configuration()
         _ = try table(root, "", allowed: ["timezone", "redis", "revenue", "costs", "exchange_rates",
-                                          "alerts", "site", "telegram", "email"])
+                                          "alerts", "site", "telegram", "email", "goals"])
         if let value = root["timezone"] {
             let name = try string(value, "timezone")
             guard DayCalendar(timeZoneName: name) != nil else {
@@ -232,6 +232,7 @@ struct TableWalker {
             }
         }
         if let value = root["alerts"] { config.alerts = try alerts(value) }
+        if let value = root["goals"] { config.goals = try goals(value) }
         if let value = root["site"] {
             let site = try table(value, "site", allowed: ["title", "base_url"])
             if let v = site["title"] { config.site.title = try string(v, "site.title") }

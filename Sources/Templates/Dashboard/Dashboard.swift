@@ -34,6 +34,16 @@ public struct Dashboard {
             context["in_progress"] = snapshot.status == .partial
             context["stale"] = data.isStale
             context["kpis"] = kpis()
+            if let (day, _) = headline {
+                context["headline_day"] = day.date.description
+                context["headline_complete"] = day.status == .complete
+            }
+            if let today = TodaySoFar(data: data) { context["today"] = today.context }
+            context["growth"] = growth()
+            if let (day, _) = headline, !data.settings.goals.isEmpty {
+                context["goals"] = GoalCards(data: data, day: day.date).cards()
+                context["has_goals"] = true
+            }
         }
         if let evaluated = data.alerts.asOf {
             context["alerts_as_of"] = local(evaluated)
@@ -45,10 +55,18 @@ public struct Dashboard {
         "\(data.settings.calendar.day(containing: ms)) \(data.settings.calendar.clockTime(of: ms))"
     }
 
-    /// Twelve cards, each with its change against the day before and the
-    /// same weekday a week before.
+    /// The headline's day: yesterday, complete, while a day is in progress
+    /// (its flows so far are the "today so far" row's); else the latest.
+    var headline: (snapshot: Snapshot, figures: DerivedFigures)? {
+        guard let latest = data.latest else { return nil }
+        guard latest.snapshot.status == .partial, let index = data.history.position(of: latest.snapshot.date), index > 0 else { return latest }
+        return (data.history.snapshots[index - 1], data.figures[index - 1])
+    }
+
+    /// Twelve cards of the headline's day, each with its change against
+    /// the day before and the same weekday a week before, in units and in %.
     func kpis() -> [[String: Any]] {
-        guard let (s, f) = data.latest else { return [] }
+        guard let (s, f) = headline else { return [] }
         let before = data.day(s.date.adding(days: -1)), weekBefore = data.day(s.date.adding(days: -7))
         let revenue = s.revenue.currency, cost = s.costs.currency
         var cards: [[String: Any]] = []
@@ -57,19 +75,39 @@ public struct Dashboard {
                           "day": before.map(change) ?? "", "week": weekBefore.map(change) ?? "",
                           "has_day": before != nil, "has_week": weekBefore != nil])
         }
-        card("Total users", Display.count(s.users.total)) { Display.change(s.users.total, $0.0.users.total) }
-        card("Premium users", Display.count(s.users.premium)) { Display.change(s.users.premium, $0.0.users.premium) }
-        card("MRR", Display.money(s.revenue.mrr, revenue)) { Display.change(s.revenue.mrr, $0.0.revenue.mrr, revenue) }
+        func counted(_ a: Int, _ b: Int) -> String { TodaySoFar.change(a, b) }
+        func money(_ a: Money?, _ b: Money?, _ currency: String) -> String {
+            guard let a, let b else { return Display.change(a, b, currency) }
+            return TodaySoFar.change(a, b, currency)
+        }
+        card("Total users", Display.count(s.users.total)) { counted(s.users.total, $0.0.users.total) }
+        card("Premium users", Display.count(s.users.premium)) { counted(s.users.premium, $0.0.users.premium) }
+        card("MRR", Display.money(s.revenue.mrr, revenue)) { money(s.revenue.mrr, $0.0.revenue.mrr, revenue) }
         card("Conversion rate", Display.percent(f.conversionRate)) { Display.change(f.conversionRate, $0.1.conversionRate) }
-        card("New users", Display.count(s.users.new)) { Display.change(s.users.new, $0.0.users.new) }
-        card("Active users (DAU)", Display.count(s.users.active)) { Display.change(s.users.active, $0.0.users.active) }
+        card("New users", Display.count(s.users.new)) { counted(s.users.new, $0.0.users.new) }
+        card("Active users (DAU)", Display.count(s.users.active)) { counted(s.users.active, $0.0.users.active) }
         card("Stickiness (DAU/MAU)", Display.percent(f.stickiness)) { Display.change(f.stickiness, $0.1.stickiness) }
         card("Churn (30 days)", Display.percent(f.churnRate30d)) { Display.change(f.churnRate30d, $0.1.churnRate30d) }
-        card("Commands", Display.count(s.engagement.commands)) { Display.change(s.engagement.commands, $0.0.engagement.commands) }
+        card("Commands", Display.count(s.engagement.commands)) { counted(s.engagement.commands, $0.0.engagement.commands) }
         card("Error rate", Display.percent(f.errorRate)) { Display.change(f.errorRate, $0.1.errorRate) }
-        card("Total cost", Display.money(f.totalCost, cost)) { Display.change(f.totalCost, $0.1.totalCost, cost) }
-        card("Net MRR", Display.money(f.netMRR, revenue)) { Display.change(f.netMRR, $0.1.netMRR, revenue) }
+        card("Total cost", Display.money(f.totalCost, cost)) { money(f.totalCost, $0.1.totalCost, cost) }
+        card("Net MRR", Display.money(f.netMRR, revenue)) { money(f.netMRR, $0.1.netMRR, revenue) }
         return cards
+    }
+
+    /// Growth over 7 and 30 days of the headline day's stocks, in %.
+    func growth() -> [[String: String]] {
+        guard let (s, _) = headline else { return [] }
+        let week = data.day(s.date.adding(days: -7))?.snapshot, month = data.day(s.date.adding(days: -30))?.snapshot
+        func rate(_ value: (Snapshot) -> Money, _ then: Snapshot?) -> String {
+            guard let then else { return Display.undefined }
+            return Display.signedPercent(Ratio(value(s) - value(then), over: value(then)))
+        }
+        let items: [(String, (Snapshot) -> Money)] = [
+            ("MRR", { $0.revenue.mrr }), ("Premium users", { Money(micros: Int128($0.users.premium)) }),
+            ("Total users", { Money(micros: Int128($0.users.total)) }),
+        ]
+        return items.map { ["label": $0.0, "week": rate($0.1, week), "month": rate($0.1, month)] }
     }
 
     /// What each alert measures, for people.
@@ -97,7 +135,7 @@ public struct Dashboard {
 
     /// Links to the latest reports and the data.
     func links() -> [[String: String]] {
-        var links: [[String: String]] = []
+        var links: [[String: String]] = AnalyticsPages.pages.map { ["href": "\($0.0).html", "label": $0.1] }
         for (kind, label) in [("daily", "Latest daily report"), ("weekly", "Latest weekly report"), ("monthly", "Latest monthly report")] {
             if let name = latestReports[kind] { links.append(["href": "reports/\(kind)/\(name).html", "label": "\(label): \(name)"]) }
         }

@@ -65,7 +65,10 @@ struct CSVExport {
         ]
     }
 
-    func file(_ name: String, header: [String], rows: [[Cell]]) -> SiteFile {
+    func file(_ name: String, header: [String], rows: [[Cell]]) -> SiteFile { CSVExport.file(name, header: header, rows: rows) }
+
+    /// `data/NAME.csv` of a header and rows.
+    static func file(_ name: String, header: [String], rows: [[Cell]]) -> SiteFile {
         var out = ""
         out.reserveCapacity(64 * (rows.count + 1))
         out += header.joined(separator: ",")

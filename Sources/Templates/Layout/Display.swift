@@ -44,6 +44,15 @@ public enum Display {
         return "\(sign)\(Format.grouped(tenths / 10)).\(tenths % 10) %"
     }
 
+    /// A ratio as a plain number with one decimal (`8.1`, the quick
+    /// ratio), half to even, `n/a` when undefined.
+    public static func ratio(_ ratio: Ratio?) -> String {
+        guard let ratio else { return undefined }
+        let negative = (ratio.numerator < 0) != (ratio.denominator < 0) && ratio.numerator != 0
+        let tenths = Money.divideHalfEven(Int128(ratio.numerator.magnitude) * 10, Int128(ratio.denominator.magnitude))
+        return (negative ? "-" : "") + "\(Format.grouped(Int(tenths / 10))).\(tenths % 10)"
+    }
+
     /// `1 conversion`, `2 conversions`.
     public static func plural(_ value: Int, _ noun: String) -> String {
         "\(count(value)) \(noun)\(value == 1 ? "" : "s")"
@@ -69,6 +78,21 @@ public enum Display {
         guard let current, let previous else { return "" }
         let delta = current - previous
         return delta > 0 ? "+" + Format.grouped(delta) : delta < 0 ? "−" + Format.grouped(-delta) : "±0"
+    }
+
+    /// ` (+4.2 %)`, ` (−3.0 %)`: a relative change after an absolute one,
+    /// empty when undefined (nothing before, or zero before).
+    public static func percentChange(_ ratio: Ratio?) -> String {
+        guard let ratio else { return "" }
+        return " (" + signedPercent(ratio) + ")"
+    }
+
+    /// `+4.2 %`, `−3.0 %`, `±0.0 %`, `n/a` when undefined.
+    public static func signedPercent(_ ratio: Ratio?) -> String {
+        guard let ratio else { return undefined }
+        let text = percent(ratio)
+        if text == "0.0 %" || text == "-0.0 %" { return "±0.0 %" }
+        return text.hasPrefix("-") ? "−" + text.dropFirst() : "+" + text
     }
 
     /// A change of money: `+€12.00`, `−€3.50`, `±0`.

@@ -28,6 +28,7 @@ public struct SiteContent: Sendable {
         let (entries, reportFiles) = try site.files(alongside: [
             { let files = StaticAPI(data: data).files(); ready?(files); return files },
             { let files = CSVExport(data: data).files(); ready?(files); return files },
+            { let files = AnalyticsPages(data: data, templates: self.templates, rows: site.analytics).files(); ready?(files); return files },
             {
                 charts.value = DashboardCharts(data: data).rendered()
                 let notFound = self.notFound()

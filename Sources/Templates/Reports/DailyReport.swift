@@ -65,8 +65,15 @@ public struct DailyReport {
         var revenueTable = MarkdownTable(["Revenue", "Value"], numeric: [1])
         revenueTable.row(["MRR", Display.money(snapshot.revenue.mrr, revenue)])
         revenueTable.row(["ARR", Display.money(figures.arr, revenue)])
-        revenueTable.row(["New MRR (\(Display.plural(snapshot.revenue.conversions, "conversion")))", Display.money(snapshot.revenue.newMRR, revenue)])
-        revenueTable.row(["Churned MRR (\(Display.plural(snapshot.revenue.cancellations, "cancellation")))", Display.money(snapshot.revenue.churnedMRR, revenue)])
+        if let movements = ReportSections.movementRows(snapshot.analytics?.movements, revenue) {
+            for row in movements { revenueTable.row(row) }
+            revenueTable.row(["Quick ratio, 30 days", Display.ratio(figures.quickRatio)])
+            revenueTable.row(["GRR, 30 days", Display.percent(figures.grr30d)])
+            revenueTable.row(["NRR, 30 days", Display.percent(figures.nrr30d)])
+        } else {
+            revenueTable.row(["New MRR (\(Display.plural(snapshot.revenue.conversions, "conversion")))", Display.money(snapshot.revenue.newMRR, revenue)])
+            revenueTable.row(["Churned MRR (\(Display.plural(snapshot.revenue.cancellations, "cancellation")))", Display.money(snapshot.revenue.churnedMRR, revenue)])
+        }
         revenueTable.row(["ARPU", Display.money(figures.arpu, revenue)])
         revenueTable.row(["ARPPU", Display.money(figures.arppu, revenue)])
         revenueTable.row(["Conversion rate", Display.percent(figures.conversionRate)])

@@ -8,6 +8,8 @@ public struct PeriodReport {
     let before: PeriodFigures
     let settings: ReportSettings
     let figures: (LocalDay) -> DerivedFigures?
+    /// The build's cohorts and funnels, for the period's own.
+    var analytics: AnalyticsRows?
 
     /// The report of `period`, compared with `before`, with figures already
     /// derived for every day.
@@ -56,8 +58,16 @@ public struct PeriodReport {
         doc.heading(2, "Revenue")
         var revenueTable = MarkdownTable(["Revenue", "Value"], numeric: [1])
         revenueTable.row(["MRR at the end", Display.money(closing.revenue.mrr, revenue)])
-        revenueTable.row(["New MRR (\(Display.plural(period.conversions, "conversion")))", Display.money(period.newMRR, revenue)])
-        revenueTable.row(["Churned MRR (\(Display.plural(period.cancellations, "cancellation")))", Display.money(period.churnedMRR, revenue)])
+        let movements = RevenueRetention.movements(of: period.days)
+        if let rows = ReportSections.movementRows(movements, revenue) {
+            for row in rows { revenueTable.row(row) }
+            revenueTable.row(["Quick ratio (the \(period.kind == .week ? "week" : "month"))", Display.ratio(RevenueRetention.quickRatio(movements))])
+            revenueTable.row(["GRR, 30 days at the end", Display.percent(figures.grr30d)])
+            revenueTable.row(["NRR, 30 days at the end", Display.percent(figures.nrr30d)])
+        } else {
+            revenueTable.row(["New MRR (\(Display.plural(period.conversions, "conversion")))", Display.money(period.newMRR, revenue)])
+            revenueTable.row(["Churned MRR (\(Display.plural(period.cancellations, "cancellation")))", Display.money(period.churnedMRR, revenue)])
+        }
         revenueTable.row(["ARPPU", Display.money(figures.arppu, revenue)])
         revenueTable.row(["Churn rate, 30 days", Display.percent(figures.churnRate30d)])
         revenueTable.row(["LTV", Display.money(figures.ltv, revenue)])
@@ -68,6 +78,9 @@ public struct PeriodReport {
         ReportSections.costs(&doc, api: period.api, apiTotal: period.apiCost, infrastructure: period.infrastructure,
                              currency: cost, extra: [("Net MRR at the end", Display.money(figures.netMRR, revenue))])
 
+        if let rows = analytics, period.days.contains(where: { $0.analytics != nil }) {
+            ReportSections.cohortsAndFunnel(&doc, period: period, rows: rows)
+        }
         doc.heading(2, "Day by day")
         var days = MarkdownTable(["Day", "DAU", "New users", "Commands", "Errors", "Latency p50", "Latency p95", "MRR", "API cost"],
                                  numeric: [1, 2, 3, 4, 5, 6, 7, 8])

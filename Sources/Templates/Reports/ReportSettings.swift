@@ -10,6 +10,8 @@ public struct ReportSettings: Sendable {
     public var costRate: ExchangeRate?
     /// Rows of the top-commands table.
     public var topCommands = 10
+    /// `[[goals]]`, for the dashboard.
+    public var goals: [Configuration.Goal] = []
 
     /// Settings from a configuration.
     public init(configuration: Configuration) {
@@ -17,6 +19,7 @@ public struct ReportSettings: Sendable {
         calendar = configuration.dayCalendar
         costRate = configuration.costCurrency == configuration.revenueCurrency ? .one
             : configuration.exchangeRates[configuration.costCurrency]
+        goals = configuration.goals
     }
 
     /// Settings from their parts.

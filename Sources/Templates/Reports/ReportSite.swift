@@ -8,6 +8,16 @@ struct ReportSite: Sendable {
     let data: SiteData
     /// The templates.
     let templates: TemplateSet
+    /// The cohorts and funnels the period reports and the analytics pages
+    /// show, made once per build.
+    let analytics: AnalyticsRows
+
+    /// The reports of a build's data.
+    init(data: SiteData, templates: TemplateSet) {
+        self.data = data
+        self.templates = templates
+        analytics = AnalyticsRows(data: data)
+    }
 
     var history: SnapshotHistory { data.history }
     var settings: ReportSettings { data.settings }
@@ -55,8 +65,9 @@ struct ReportSite: Sendable {
         }
         let kind: PeriodFigures.Kind = job.kind == "weekly" ? .week : .month
         let period = data.period(kind, containing: job.day)
-        let report = PeriodReport(period: period, before: data.period(kind, containing: period.first.adding(days: -1)),
+        var report = PeriodReport(period: period, before: data.period(kind, containing: period.first.adding(days: -1)),
                                   settings: settings) { data.day($0)?.figures }
+        report.analytics = analytics
         let description = period.closing.flatMap { closing in data.day(closing.date).map { ReportSite.headline(closing, $0.figures) } } ?? ""
         return Entry(kind: job.kind, name: job.name, title: report.title, markdown: report.markdown, inProgress: period.inProgress,
                      description: description, parent: job.kind == "weekly" ? ("monthly", period.last.monthName) : nil,

@@ -55,6 +55,12 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.telegram.chatID = ""
         configuration.email.to = []
         let now = try options.instant(configuration)
+        if options.config == nil {
+            // Two goals two months ahead, so the dashboard shows forecasts.
+            let by = configuration.dayCalendar.day(containing: now).adding(days: 60)
+            configuration.goals = [.init(metric: .mrr, target: .money(Money(micros: 1_000_000_000)), by: by),
+                                   .init(metric: .premiumUsers, target: .count(120), by: by)]
+        }
         guard let directory = TemplateSet.locate(explicit: templates) else {
             throw JobFailure(.failure, "demo: no site-template folder found; pass --templates DIR")
         }
