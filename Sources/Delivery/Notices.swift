@@ -78,6 +78,7 @@ public struct Notices {
             text += "New users \(Display.count(period.newUsers)) · conversions \(Display.count(period.conversions)) · cancellations \(Display.count(period.cancellations))\n"
             text += "Commands \(Display.count(period.commands)) · error rate \(Display.percent(period.errorRate))\n"
             text += "Costs \(Display.money(period.totalCost, cost))"
+            for line in data.goalLines(on: closing.date) { text += "\n🎯 " + line }
             text += "\nReport: " + (link("reports/\(folder)/\(period.name).html") ?? "reports/\(folder)/\(period.name).html")
             result.append((key, OutgoingMessage(id: "summary:\(key):telegram", channel: .telegram,
                                                 target: configuration.telegram.chatID, body: text, summary: "\(folder) summary \(period.name)")))

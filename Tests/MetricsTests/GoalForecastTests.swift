@@ -26,6 +26,6 @@ import Testing
         let longer = Self.points(Array(repeating: 100, count: 30) + (0..<28).map { 800 + 2 * Double($0) })
         #expect(GoalForecast(points: longer, target: 870, by: LocalDay("2026-12-31")!)?.outlook == .onTrack(LocalDay("2026-12-08")!))
         #expect(GoalForecast(points: [], target: 1, by: Self.today) == nil)
-        #expect(GoalForecast(points: Self.points([3]), target: 5, by: LocalDay("2026-12-31")!)?.outlook == .notAtThisPace)
+        #expect(GoalForecast(points: Self.points([3]), target: 5, by: LocalDay("2026-12-31")!)?.outlook == .tooFewDays)
     }
 }

@@ -4,6 +4,13 @@ import Testing
 @Suite struct TimeTests {
     let paris = DayCalendar(timeZoneName: "Europe/Paris")!
 
+    @Test func theMondayOfAnISOWeek() {
+        #expect(LocalDay.monday(ofISOWeek: "2026-W53") == LocalDay("2026-12-28"))
+        #expect(LocalDay.monday(ofISOWeek: "2027-W01") == LocalDay("2027-01-04"))
+        #expect(LocalDay.monday(ofISOWeek: "2026-W01") == LocalDay("2025-12-29"))
+        #expect(LocalDay.monday(ofISOWeek: "2027-W53") == nil && LocalDay.monday(ofISOWeek: "2026-12") == nil)
+    }
+
     @Test func dstDaysLast23And25Hours() {
         let spring = LocalDay("2026-03-29")!
         let autumn = LocalDay("2026-10-25")!

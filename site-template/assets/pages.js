@@ -34,7 +34,7 @@
     var ticks = { maxTicksLimit: narrow ? 4 : 10, maxRotation: 0, autoSkip: true, autoSkipPadding: 12,
       callback: function (value) {
         var label = this.getLabelForValue(value);
-        return narrow && typeof label === "string" && label.length > 7 ? label.slice(5) : label;
+        return narrow && /^\d{4}-/.test(String(label)) ? String(label).slice(5) : label;
       } };
     var scales = { x: { stacked: stacked, ticks: ticks },
       y: { stacked: stacked, beginAtZero: true } };
@@ -49,7 +49,7 @@
       var set = { type: s.kind, label: s.label, data: s.values, yAxisID: s.axis, backgroundColor: palette[i % palette.length],
         borderColor: palette[i % palette.length] };
       if (s.stack) { set.stack = s.stack; }
-      if (s.kind === "line") { set.pointRadius = 0; set.borderWidth = 2; set.spanGaps = true; set.order = -1; }
+      if (s.kind === "line") { set.pointRadius = 0; set.borderWidth = 2; set.spanGaps = false; set.order = -1; }
       return set;
     });
     // Shown before the chart is made, so that it measures its real width.

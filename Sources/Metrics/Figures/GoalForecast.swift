@@ -14,6 +14,8 @@ public struct GoalForecast: Sendable, Equatable {
         case notAtThisPace
         /// `by` has passed without the target being reached.
         case pastTheDate
+        /// Fewer than two days: no trend yet.
+        case tooFewDays
     }
 
     /// The latest value.
@@ -36,7 +38,8 @@ public struct GoalForecast: Sendable, Equatable {
         perDay = fit?.slope
         if current >= target { outlook = .reached; return }
         if by < last.day { outlook = .pastTheDate; return }
-        guard let fit, fit.slope > 0 else { outlook = .notAtThisPace; return }
+        guard let fit else { outlook = .tooFewDays; return }
+        guard fit.slope > 0 else { outlook = .notAtThisPace; return }
         // The first day on which the line is at or above the target.
         let offset = ((target - fit.intercept) / fit.slope).rounded(.up)
         guard offset.isFinite, offset < 36_500 else { outlook = .notAtThisPace; return }

@@ -61,6 +61,16 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible,
         return (year, (thursday.ordinal - jan1.ordinal) / 7 + 1)
     }
 
+    /// The Monday of an ISO week named `YYYY-Www`; nil for another text.
+    public static func monday(ofISOWeek name: String) -> LocalDay? {
+        let parts = name.split(separator: "-W")
+        guard parts.count == 2, let year = Int(parts[0]), let week = Int(parts[1]), (1...53).contains(week),
+              let jan4 = LocalDay(year: year, month: 1, day: 4) else { return nil }
+        // January 4 is always in week 1.
+        let monday = jan4.adding(days: 1 - jan4.isoWeekday + 7 * (week - 1))
+        return monday.isoWeekName == name ? monday : nil
+    }
+
     /// `YYYY-Www`, by ISO week-year.
     public var isoWeekName: String {
         let (year, week) = isoWeek

@@ -5,14 +5,21 @@ extension AnalyticsRows {
     init(data: SiteData) {
         let snapshots = data.history.snapshots
         for (snapshot, figures) in zip(snapshots, data.figures) {
-            daily.append(Movements(label: snapshot.date.description, amounts: snapshot.analytics?.movements, figures: figures))
+            var row = Movements(label: snapshot.date.description, amounts: snapshot.analytics?.movements, figures: figures)
+            row.inProgress = snapshot.status == .partial
+            daily.append(row)
             dayN.append(DayN(date: snapshot.date, rates: figures.cohorts.dayN))
             if let funnel = snapshot.analytics?.funnel7 { funnel7.append(funnel) }
             if let funnel = snapshot.analytics?.funnel30 { funnel30.append(funnel) }
         }
         func period(_ p: PeriodFigures) -> Movements? {
             guard let closing = p.closing, let figures = data.day(closing.date)?.figures else { return nil }
-            return Movements(label: p.name, amounts: RevenueRetention.movements(of: p.days), figures: figures)
+            let amounts = RevenueRetention.movements(of: p.days)
+            var row = Movements(label: p.name, amounts: amounts, figures: figures)
+            // A period's quick ratio is of its own movements (docs/analytics.md); churn, GRR and NRR of its last day.
+            row.quickRatio = RevenueRetention.quickRatio(amounts)
+            row.inProgress = p.inProgress
+            return row
         }
         weekly = data.weeks.compactMap(period)
         monthly = data.months.compactMap(period)
@@ -37,9 +44,18 @@ extension AnalyticsRows {
         func entry(_ cohort: String, inWeekOf monday: LocalDay) -> SnapshotAnalytics.Cohort? {
             closing[monday.isoWeekName]?.analytics?.weekly?.first { $0.label == cohort }
         }
-        let cohorts = order.compactMap { week -> Cohort? in
-            guard entry(week.name, inWeekOf: week.monday) != nil else { return nil }
-            let span = min(cohortWeeks, (latest.monday.ordinal - week.monday.ordinal) / 7 + 1)
+        // Every cohort a closing snapshot lists, oldest first; a cell no
+        // snapshot tells (before the ledger, a missing Sunday) is nil.
+        var listed: [String: LocalDay] = [:]
+        for week in order {
+            for cohort in closing[week.name]?.analytics?.weekly ?? [] {
+                if listed[cohort.label] == nil, let monday = LocalDay.monday(ofISOWeek: cohort.label) { listed[cohort.label] = monday }
+            }
+        }
+        let cohortWeeks = listed.map { (name: $0.key, monday: $0.value) }.sorted { $0.monday < $1.monday }
+        let cohorts = cohortWeeks.compactMap { week -> Cohort? in
+            guard week.monday <= latest.monday else { return nil }
+            let span = min(AnalyticsRows.cohortWeeks, (latest.monday.ordinal - week.monday.ordinal) / 7 + 1)
             let cells = (0..<span).map { entry(week.name, inWeekOf: week.monday.adding(days: 7 * $0)) }
             let size = cells.compactMap { $0 }.last?.size ?? 0
             let reachesLatest = week.monday.adding(days: 7 * (span - 1)) == latest.monday

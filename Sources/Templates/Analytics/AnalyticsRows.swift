@@ -13,6 +13,8 @@ struct AnalyticsRows: Sendable {
         var amounts: [Money]?
         /// The day's (a period: its last day's) 30-day figures.
         var quickRatio: Ratio?, churnRate30d: Ratio?, grr30d: Ratio?, nrr30d: Ratio?
+        /// True for the day, week or month in progress.
+        var inProgress = false
         /// The net MRR change of the movements.
         var net: Money? { amounts.map(RevenueRetention.net) }
     }

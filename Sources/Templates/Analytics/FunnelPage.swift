@@ -20,13 +20,26 @@ struct FunnelPage {
             PageChart.Series(label: "Converted / registered", kind: .line, values: shown.map { PageChart.value(Ratio($0.converted, over: $0.registered)) }),
         ]
         let table = shown.suffix(FunnelPage.cohortRows).reversed().map { f in
-            [f.cohort.description, Display.count(f.registered), share(f.activated, f.registered), share(f.returned, f.registered),
+            [f.cohort.description, Display.count(f.registered), share(f.activated, f.registered), share(f.returned, f.activated),
              share(f.converted, f.registered)]
         }
         return PageChart(id: "funnel-d7", title: "7-day activation funnel by cohort day",
-                         caption: "the latest \(table.count) cohorts, newest first; each step with its share of the registered",
+                         caption: "the latest \(table.count) cohorts, newest first; returned as a share of the activated, the others of the registered",
                          labels: shown.map(\.cohort.description), series: series, percentAxes: ["y"],
                          columns: ["Cohort", "Registered", "Activated", "Returned", "Converted"], rows: table)
+    }
+
+    /// The latest cohorts' funnel, summed: one bar a step.
+    func latest() -> PageChart {
+        let cohorts = rows.funnel7.suffix(FunnelPage.cohortRows)
+        let steps: [(String, Int)] = [("Registered", cohorts.reduce(0) { $0 + $1.registered }), ("Activated", cohorts.reduce(0) { $0 + $1.activated }),
+                                      ("Returned", cohorts.reduce(0) { $0 + $1.returned }), ("Converted", cohorts.reduce(0) { $0 + $1.converted })]
+        let base = steps[0].1
+        let span = cohorts.first.map { "\($0.cohort) to \(cohorts.last!.cohort)" } ?? "none yet"
+        return PageChart(id: "funnel-latest", title: "7-day funnel of the latest \(cohorts.count) cohorts", caption: "cohorts \(span), summed",
+                         labels: steps.map(\.0), series: [PageChart.Series(label: "Users", kind: .bar, values: steps.map { Double($0.1) })],
+                         columns: ["Step", "Users", "Share of registered"],
+                         rows: steps.map { [$0.0, Display.count($0.1), Display.percent(Ratio($0.1, over: base))] })
     }
 
     /// The 30-day conversion by source: a table, most registered first.
@@ -43,7 +56,7 @@ struct FunnelPage {
 
     /// The page's charts and its sections in order.
     func content() -> (charts: [PageChart], html: String) {
-        let chart = activation()
-        return ([chart], chart.html + sources())
+        let charts = [latest(), activation()]
+        return (charts, charts.map(\.html).joined() + sources())
     }
 }

@@ -12,7 +12,8 @@ struct RetentionPage {
     /// The triangle: each cell the share of the cohort active that week
     /// and the count, in one of eleven shades (`shade-0` to `shade-10`).
     func triangle() -> String {
-        let shown = rows.cohorts.suffix(RetentionPage.cohortRows)
+        // Rows start with a known week 0: older cohorts (before the ledger) are in the API and CSV.
+        let shown = rows.cohorts.filter { $0.active.first.map { $0 != nil } ?? false }.suffix(RetentionPage.cohortRows)
         guard !shown.isEmpty else {
             return "<p class=\"note\">No weekly cohort yet: the triangle starts with the first week the ledger covers.</p>\n"
         }
@@ -27,9 +28,9 @@ struct RetentionPage {
                     continue
                 }
                 let rate = Ratio(active, over: cohort.size)
-                row.append(rate.map { "\(Display.percent($0)) (\(Display.count(active)))" } ?? Display.count(active))
-                let tenth = rate == nil ? 0 : Int(Money.divideHalfEven(Int128(active) * 10, Int128(cohort.size)))
                 let current = cohort.lastInProgress && k == cohort.active.count - 1
+                row.append((rate.map { "\(Display.percent($0)) (\(Display.count(active)))" } ?? Display.count(active)) + (current ? " *" : ""))
+                let tenth = rate == nil ? 0 : Int(Money.divideHalfEven(Int128(active) * 10, Int128(cohort.size)))
                 shade.append("cohort shade-\(min(10, max(0, tenth)))" + (current ? " in-progress" : ""))
             }
             cells.append(row)
@@ -37,7 +38,7 @@ struct RetentionPage {
         }
         return "<div class=\"triangle\">\n" + PageChart.table(columns: columns, rows: cells, classes: classes) + "</div>\n"
             + "<p class=\"note\">Each cell: the share of the week's new users active in week k after it, and how many. "
-            + "A dashed cell is the week in progress (so far); empty cells are not known yet.</p>\n"
+            + "A dashed cell marked * is the week in progress (so far); empty cells are not known yet.</p>\n"
     }
 
     /// Retention day 1, 7 and 30 of each day.

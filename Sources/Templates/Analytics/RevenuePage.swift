@@ -27,11 +27,12 @@ struct RevenuePage {
         series.append(PageChart.Series(label: "Net MRR change", kind: .line, values: shown.map { PageChart.value($0.net) }))
         let money = { (value: Money?) in Display.money(value, currency) }
         let table = shown.suffix(tableCount).reversed().map { row -> [String] in
-            [row.label] + order.map { money(row.amounts?[$0.0.rawValue]) } + [money(row.net), Display.ratio(row.quickRatio)]
+            [row.label + (row.inProgress ? " (so far)" : "")] + order.map { money(row.amounts?[$0.0.rawValue]) }
+                + [money(row.net), Display.ratio(row.quickRatio)]
         }
         return PageChart(id: id, title: title, caption: "the latest \(min(tableCount, shown.count)) rows, newest first (\(currency))",
                          labels: shown.map(\.label), series: series,
-                         columns: ["Period"] + order.map(\.1) + ["Net", "Quick ratio (30 d)"], rows: table)
+                         columns: ["Period"] + order.map(\.1) + ["Net", id == "movements-daily" ? "Quick ratio (30 d)" : "Quick ratio"], rows: table)
     }
 
     /// Quick ratio, churn, GRR and NRR of the 30 days ending on each day.
@@ -53,7 +54,8 @@ struct RevenuePage {
 
     /// The latest day's subscriptions and MRR by plan and by interval.
     func mix() -> String {
-        guard let analytics = latest?.analytics else { return "<p class=\"note\">No plan mix: the latest snapshot is of version 1.</p>\n" }
+        guard let latest else { return "" }
+        guard let analytics = latest.analytics else { return "<p class=\"note\">No plan mix: the latest snapshot is of version 1.</p>\n" }
         let total = analytics.byPlan.reduce(Money.zero) { $0 + $1.mix.mrr }
         func share(_ mrr: Money) -> String { Display.percent(Ratio(mrr, over: total)) }
         var rows = analytics.byPlan.map { [$0.plan.description, Display.count($0.mix.subscriptions), Display.money($0.mix.mrr, currency), share($0.mix.mrr)] }
@@ -61,7 +63,7 @@ struct RevenuePage {
         let intervals = [("Monthly", analytics.month), ("Yearly", analytics.year)].map {
             [$0.0, Display.count($0.1.subscriptions), Display.money($0.1.mrr, currency), share($0.1.mrr)]
         }
-        return "<section aria-labelledby=\"mix-title\">\n<h2 id=\"mix-title\">Plan and interval mix, \(latest!.date)</h2>\n"
+        return "<section aria-labelledby=\"mix-title\">\n<h2 id=\"mix-title\">Plan and interval mix, \(latest.date)\(latest.status == .partial ? " (so far)" : "")</h2>\n"
             + PageChart.table(columns: ["Plan", "Subscriptions", "MRR", "Share of MRR"], rows: rows)
             + PageChart.table(columns: ["Interval", "Subscriptions", "MRR", "Share of MRR"], rows: intervals)
             + "</section>\n"

@@ -54,6 +54,7 @@ struct GoalCards {
             let pace = forecast.perDay.map { " (\(shown(goal, $0, signed: true)) a day)" } ?? ""
             switch forecast.outlook {
             case .reached: text += ": reached."
+            case .tooFewDays: text += ": \(shown(goal, target - forecast.current)) to go; a forecast needs two complete days."
             case .pastTheDate: text += ": \(shown(goal, target - forecast.current)) short, and \(goal.by) has passed."
             case .notAtThisPace: text += ": \(shown(goal, target - forecast.current)) to go; not at this pace\(pace)."
             case .onTrack(let when): text += ": \(shown(goal, target - forecast.current)) to go; at the last 28 days' pace\(pace), reached on \(when), on track."
@@ -76,5 +77,16 @@ struct GoalCards {
         return "<svg class=\"goal-chart\" width=\"160\" height=\"40\" viewBox=\"0 0 160 40\" role=\"img\" aria-hidden=\"true\">"
             + "<line x1=\"0\" x2=\"160\" y1=\"\(y(target))\" y2=\"\(y(target))\" stroke=\"#d9480f\" stroke-dasharray=\"4 3\"/>"
             + "<polyline fill=\"none\" stroke=\"#2357c6\" stroke-width=\"2\" points=\"\(points)\"/></svg>"
+    }
+}
+
+extension SiteData {
+    /// Each goal's progress and forecast as of `day`, one line each, for
+    /// the Telegram summaries.
+    public func goalLines(on day: LocalDay) -> [String] {
+        GoalCards(data: self, day: day).cards().compactMap { card in
+            guard let label = card["label"] as? String, let text = card["text"] as? String else { return nil }
+            return text.hasPrefix(label) ? text : "\(label): \(text)"
+        }
     }
 }

@@ -59,7 +59,9 @@ struct TodaySoFar: Sendable {
 
     static func change(_ current: Money, _ previous: Money?, _ currency: String) -> String {
         guard let previous else { return "" }
-        return Display.change(current, previous, currency) + Display.percentChange(Ratio(current - previous, over: previous))
+        // A % of a negative base (net MRR) would read backwards: none.
+        let relative = previous > .zero ? Display.percentChange(Ratio(current - previous, over: previous)) : ""
+        return Display.change(current, previous, currency) + relative
     }
 
     /// The template's context.

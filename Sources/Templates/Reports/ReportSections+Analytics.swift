@@ -46,7 +46,8 @@ extension ReportSections {
         if !in7.isEmpty {
             funnel.row(["Registered (cohorts measured at 7 days)", Display.count(registered)])
             funnel.row(["Activated (a command within 7 days)", share(in7.reduce(0) { $0 + $1.activated }, registered)])
-            funnel.row(["Returned (on another day)", share(in7.reduce(0) { $0 + $1.returned }, registered)])
+            let activated = in7.reduce(0) { $0 + $1.activated }
+            funnel.row(["Returned on another day (of the activated)", share(in7.reduce(0) { $0 + $1.returned }, activated)])
             funnel.row(["Converted within 7 days", share(in7.reduce(0) { $0 + $1.converted }, registered)])
         }
         if !in30.isEmpty {
