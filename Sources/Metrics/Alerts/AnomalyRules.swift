@@ -60,25 +60,24 @@ public enum AnomalyRules {
     public static func evaluate(_ inputs: AnomalyInputs, enabled: Bool) -> [AlertReading] {
         let today = inputs.today, days = inputs.baseline
         let enough = days.count >= minimumDays
-        func reading(_ name: AlertName, _ value: Int, _ values: [Int], evaluated: Bool, fires: (Baseline) -> Bool) -> AlertReading {
-            let baseline = Baseline(values)
+        /// The reading of one flow; `evaluated` and `fires` see its baseline.
+        func reading(_ name: AlertName, _ value: Int, _ flow: (AnomalyInputs.Flows) -> Int,
+                     evaluated: (Baseline) -> Bool, fires: (Baseline) -> Bool) -> AlertReading {
+            let baseline = Baseline(days.map(flow))
             let threshold = baseline.map { JSONValue.number(Ratio.jsonText($0.median)) } ?? .null
             var state = AlertState.notEvaluated
-            if enabled, evaluated, let baseline { state = fires(baseline) ? .firing : .ok }
+            if enabled, enough, let baseline, evaluated(baseline) { state = fires(baseline) ? .firing : .ok }
             return AlertReading(name: name, state: state, value: .int(value), threshold: threshold)
         }
-        let commands = days.map(\.commands), registrations = days.map(\.registrations)
-        let conversions = days.map(\.conversions), errors = days.map(\.errors)
         return [
-            reading(.commandsLow, today.commands, commands, evaluated: enough && (Baseline(commands)?.median ?? 0) >= 20) {
-                $0.score(today.commands) < -scoreLimit
+            reading(.commandsLow, today.commands, \.commands, evaluated: { $0.median >= 20 }) { $0.score(today.commands) < -scoreLimit },
+            reading(.registrationsLow, today.registrations, \.registrations, evaluated: { $0.median >= 5 }) {
+                $0.score(today.registrations) < -scoreLimit
             },
-            reading(.registrationsLow, today.registrations, registrations,
-                    evaluated: enough && (Baseline(registrations)?.median ?? 0) >= 5) { $0.score(today.registrations) < -scoreLimit },
-            reading(.conversionsLow, today.conversions, conversions, evaluated: enough) {
+            reading(.conversionsLow, today.conversions, \.conversions, evaluated: { _ in true }) {
                 poissonCDF(today.conversions, mean: $0.median) < poissonLimit
             },
-            reading(.errorsHigh, today.errors, errors, evaluated: enough && today.commands >= 20) { $0.score(today.errors) > scoreLimit },
+            reading(.errorsHigh, today.errors, \.errors, evaluated: { _ in today.commands >= 20 }) { $0.score(today.errors) > scoreLimit },
         ]
     }
 }

@@ -9,8 +9,7 @@ extension DayCalendar {
     /// The local wall-clock time of an instant, in milliseconds since
     /// local midnight (09:30 is 34 200 000 on any day, DST or not).
     public func clockMs(of ms: Int64) -> Int64 {
-        let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(Timestamp.floorDiv(ms, 1000))))) * 1000
-        let wall = ms + offset
+        let wall = localWall(ms)
         return wall - Timestamp.floorDiv(wall, 86_400_000) * 86_400_000
     }
 
@@ -22,8 +21,7 @@ extension DayCalendar {
         let wall = Int64(day.ordinal) * 86_400_000 + clockMs
         var found: Int64?
         for probe in [start, end - 1, start + (end - start) / 2] {
-            let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(Timestamp.floorDiv(probe, 1000))))) * 1000
-            let candidate = wall - offset
+            let candidate = wall - (localWall(probe) - probe)
             guard candidate >= start, candidate < end, localWall(candidate) == wall else { continue }
             found = min(found ?? candidate, candidate)
         }

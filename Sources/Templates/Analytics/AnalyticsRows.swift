@@ -60,6 +60,11 @@ struct AnalyticsRows: Sendable {
     var funnel30: [SnapshotAnalytics.Funnel30] = []
     var bySource: [Source] = []
 
+    /// 7-day funnels summed, step by step.
+    static func total(_ funnels: some Sequence<SnapshotAnalytics.Funnel7>) -> (registered: Int, activated: Int, returned: Int, converted: Int) {
+        funnels.reduce((0, 0, 0, 0)) { ($0.0 + $1.registered, $0.1 + $1.activated, $0.2 + $1.returned, $0.3 + $1.converted) }
+    }
+
     /// Columns of the cohort triangle: week 0 to 11.
     static let cohortWeeks = 12
 }

@@ -9,8 +9,6 @@ struct FunnelPage {
     /// Cohorts in the funnel's table.
     static let cohortRows = 14
 
-    func share(_ part: Int, _ whole: Int) -> String { "\(Display.count(part)) (\(Display.percent(Ratio(part, over: whole))))" }
-
     /// The funnel's rates of each daily cohort, and its latest cohorts as a table.
     func activation() -> PageChart {
         let shown = Array(rows.funnel7.suffix(RevenuePage.days))
@@ -20,8 +18,8 @@ struct FunnelPage {
             PageChart.Series(label: "Converted / registered", kind: .line, values: shown.map { PageChart.value(Ratio($0.converted, over: $0.registered)) }),
         ]
         let table = shown.suffix(FunnelPage.cohortRows).reversed().map { f in
-            [f.cohort.description, Display.count(f.registered), share(f.activated, f.registered), share(f.returned, f.activated),
-             share(f.converted, f.registered)]
+            [f.cohort.description, Display.count(f.registered), Display.countAndShare(f.activated, f.registered), Display.countAndShare(f.returned, f.activated),
+             Display.countAndShare(f.converted, f.registered)]
         }
         return PageChart(id: "funnel-d7", title: "7-day activation funnel by cohort day",
                          caption: "the latest \(table.count) cohorts, newest first; returned as a share of the activated, the others of the registered",
@@ -32,8 +30,8 @@ struct FunnelPage {
     /// The latest cohorts' funnel, summed: one bar a step.
     func latest() -> PageChart {
         let cohorts = rows.funnel7.suffix(FunnelPage.cohortRows)
-        let steps: [(String, Int)] = [("Registered", cohorts.reduce(0) { $0 + $1.registered }), ("Activated", cohorts.reduce(0) { $0 + $1.activated }),
-                                      ("Returned", cohorts.reduce(0) { $0 + $1.returned }), ("Converted", cohorts.reduce(0) { $0 + $1.converted })]
+        let sum = AnalyticsRows.total(cohorts)
+        let steps = [("Registered", sum.registered), ("Activated", sum.activated), ("Returned", sum.returned), ("Converted", sum.converted)]
         let base = steps[0].1
         let span = cohorts.first.map { "\($0.cohort) to \(cohorts.last!.cohort)" } ?? "none yet"
         return PageChart(id: "funnel-latest", title: "7-day funnel of the latest \(cohorts.count) cohorts", caption: "cohorts \(span), summed",

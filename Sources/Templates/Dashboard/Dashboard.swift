@@ -75,11 +75,8 @@ public struct Dashboard {
                           "day": before.map(change) ?? "", "week": weekBefore.map(change) ?? "",
                           "has_day": before != nil, "has_week": weekBefore != nil])
         }
-        func counted(_ a: Int, _ b: Int) -> String { TodaySoFar.change(a, b) }
-        func money(_ a: Money?, _ b: Money?, _ currency: String) -> String {
-            guard let a, let b else { return Display.change(a, b, currency) }
-            return TodaySoFar.change(a, b, currency)
-        }
+        func counted(_ a: Int, _ b: Int) -> String { Display.changeAndPercent(a, b) }
+        func money(_ a: Money?, _ b: Money?, _ currency: String) -> String { a.map { Display.changeAndPercent($0, b, currency) } ?? "" }
         card("Total users", Display.count(s.users.total)) { counted(s.users.total, $0.0.users.total) }
         card("Premium users", Display.count(s.users.premium)) { counted(s.users.premium, $0.0.users.premium) }
         card("MRR", Display.money(s.revenue.mrr, revenue)) { money(s.revenue.mrr, $0.0.revenue.mrr, revenue) }

@@ -31,7 +31,7 @@ struct TodaySoFar: Sendable {
         func counts(_ label: String, _ today: Int, _ value: (SnapshotAnalytics.Hourly, Int64) -> Int) -> Row {
             let a = before.map { value($0.1, $0.2) }, b = week.map { value($0.1, $0.2) }
             return Row(label: label, today: Display.count(today), yesterday: Display.count(a), lastWeek: Display.count(b),
-                       againstYesterday: TodaySoFar.change(today, a), againstLastWeek: TodaySoFar.change(today, b))
+                       againstYesterday: Display.changeAndPercent(today, a), againstLastWeek: Display.changeAndPercent(today, b))
         }
         let flow = { (keyPath: KeyPath<SnapshotAnalytics.Hourly, [Int]>) in
             { (hourly: SnapshotAnalytics.Hourly, ms: Int64) in SoFar.count(hourly[keyPath: keyPath], elapsedMs: ms) }
@@ -46,22 +46,9 @@ struct TodaySoFar: Sendable {
             counts("Conversions", hours.conversions.reduce(0, +), flow(\.conversions)),
             counts("Errors", hours.errors.reduce(0, +), flow(\.errors)),
             Row(label: "API cost", today: Display.money(spent, cost), yesterday: Display.money(costBefore, cost),
-                lastWeek: Display.money(costWeek, cost), againstYesterday: TodaySoFar.change(spent, costBefore, cost),
-                againstLastWeek: TodaySoFar.change(spent, costWeek, cost)),
+                lastWeek: Display.money(costWeek, cost), againstYesterday: Display.changeAndPercent(spent, costBefore, cost),
+                againstLastWeek: Display.changeAndPercent(spent, costWeek, cost)),
         ]
-    }
-
-    /// `+12 (+4.2 %)`, empty when there is nothing to compare with.
-    static func change(_ current: Int, _ previous: Int?) -> String {
-        guard let previous else { return "" }
-        return Display.change(current, previous) + Display.percentChange(Ratio(current - previous, over: previous))
-    }
-
-    static func change(_ current: Money, _ previous: Money?, _ currency: String) -> String {
-        guard let previous else { return "" }
-        // A % of a negative base (net MRR) would read backwards: none.
-        let relative = previous > .zero ? Display.percentChange(Ratio(current - previous, over: previous)) : ""
-        return Display.change(current, previous, currency) + relative
     }
 
     /// The template's context.

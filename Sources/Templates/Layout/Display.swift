@@ -53,6 +53,9 @@ public enum Display {
         return (negative ? "-" : "") + "\(Format.grouped(Int(tenths / 10))).\(tenths % 10)"
     }
 
+    /// `12 (48.0 %)`: a count and its share of a whole.
+    public static func countAndShare(_ part: Int, _ whole: Int) -> String { "\(count(part)) (\(percent(Ratio(part, over: whole))))" }
+
     /// `1 conversion`, `2 conversions`.
     public static func plural(_ value: Int, _ noun: String) -> String {
         "\(count(value)) \(noun)\(value == 1 ? "" : "s")"
@@ -93,6 +96,20 @@ public enum Display {
         let text = percent(ratio)
         if text == "0.0 %" || text == "-0.0 %" { return "±0.0 %" }
         return text.hasPrefix("-") ? "−" + text.dropFirst() : "+" + text
+    }
+
+    /// `+12 (+4.2 %)`, empty when there is nothing to compare with.
+    public static func changeAndPercent(_ current: Int, _ previous: Int?) -> String {
+        guard let previous else { return "" }
+        return Display.change(current, previous) + Display.percentChange(Ratio(current - previous, over: previous))
+    }
+
+    /// `+€5.00 (+4.2 %)`; no % over a base of zero or below.
+    public static func changeAndPercent(_ current: Money, _ previous: Money?, _ currency: String) -> String {
+        guard let previous else { return "" }
+        // A % of a negative base (net MRR) would read backwards: none.
+        let relative = previous > .zero ? Display.percentChange(Ratio(current - previous, over: previous)) : ""
+        return Display.change(current, previous, currency) + relative
     }
 
     /// A change of money: `+€12.00`, `−€3.50`, `±0`.

@@ -40,20 +40,18 @@ extension ReportSections {
             doc.paragraph("No funnel yet: a day's cohort is measured 7 and 30 days after it.")
             return
         }
-        let registered = in7.reduce(0) { $0 + $1.registered }
-        func share(_ part: Int, _ whole: Int) -> String { "\(Display.count(part)) (\(Display.percent(Ratio(part, over: whole))))" }
+        let sum = AnalyticsRows.total(in7)
         var funnel = MarkdownTable(["Funnel of the period's cohorts", "Users"], numeric: [1])
         if !in7.isEmpty {
-            funnel.row(["Registered (cohorts measured at 7 days)", Display.count(registered)])
-            funnel.row(["Activated (a command within 7 days)", share(in7.reduce(0) { $0 + $1.activated }, registered)])
-            let activated = in7.reduce(0) { $0 + $1.activated }
-            funnel.row(["Returned on another day (of the activated)", share(in7.reduce(0) { $0 + $1.returned }, activated)])
-            funnel.row(["Converted within 7 days", share(in7.reduce(0) { $0 + $1.converted }, registered)])
+            funnel.row(["Registered (cohorts measured at 7 days)", Display.count(sum.registered)])
+            funnel.row(["Activated (a command within 7 days)", Display.countAndShare(sum.activated, sum.registered)])
+            funnel.row(["Returned on another day (of the activated)", Display.countAndShare(sum.returned, sum.activated)])
+            funnel.row(["Converted within 7 days", Display.countAndShare(sum.converted, sum.registered)])
         }
         if !in30.isEmpty {
             let base = in30.reduce(0) { $0 + $1.registered }
             funnel.row(["Registered (cohorts measured at 30 days)", Display.count(base)])
-            funnel.row(["Converted within 30 days", share(in30.reduce(0) { $0 + $1.converted }, base)])
+            funnel.row(["Converted within 30 days", Display.countAndShare(in30.reduce(0) { $0 + $1.converted }, base)])
         }
         doc.table(funnel)
     }
