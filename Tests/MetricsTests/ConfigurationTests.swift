@@ -85,6 +85,8 @@ import Testing
                                     .init(url: "https://ops.example.com/in", format: .json, secretEnv: "SENTINEL_WEBHOOK_SECRET")])
         let defaults = Configuration().alerts
         #expect(defaults.quietHours == nil && defaults.anomalies)
+        #expect(try ConfigurationLoader.parse("[email]\ncharts = false", origin: "sentinel.toml").email.charts == false)
+        #expect(Configuration().email.charts)
     }
 
     @Test func goalsLoadWithTheirFiguresTypes() throws {

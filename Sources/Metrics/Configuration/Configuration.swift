@@ -93,6 +93,9 @@ public struct Configuration: Sendable {
         public var from = "sentinel@localhost"
         /// `sendmail`: the command that takes the message on stdin.
         public var sendmail = "/usr/sbin/sendmail -t"
+        /// `charts`: PNG charts in the daily mail (docs/site.md); read now,
+        /// so a file written for it loads, and used once the mail has charts.
+        public var charts = true
     }
 
     /// One `[[goals]]` item: a figure, its target and the day to reach it by.

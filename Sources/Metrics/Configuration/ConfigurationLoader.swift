@@ -247,7 +247,11 @@ struct TableWalker {
             if let v = telegram["api_url"] { config.telegram.apiURL = try httpURL(v, "telegram.api_url", allowEmpty: false) }
         }
         if let value = root["email"] {
-            let email = try table(value, "email", allowed: ["to", "from", "sendmail"])
+            let email = try table(value, "email", allowed: ["to", "from", "sendmail", "charts"])
+            if let v = email["charts"] {
+                guard let flag = v.bool else { throw fail("email.charts", "expected true or false, got \(shown(v))") }
+                config.email.charts = flag
+            }
             if let v = email["to"] {
                 let addresses = try strings(v, "email.to")
                 for (index, address) in addresses.enumerated() where !TableWalker.isAddress(address) {
