@@ -51,7 +51,7 @@ class Endpoint(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
         Endpoint.received.append({"method": "POST", "path": self.path, "type": self.headers.get("Content-Type"),
-                                  "body": body.decode("utf-8")})
+                                  "body": body.decode("utf-8", "replace"), "raw": body})
         if self.path.startswith("/hang/"):
             time.sleep(8)
             return
@@ -196,25 +196,54 @@ class RunTests(unittest.TestCase):
         self.assertEqual(first.returncode, 0, first.stderr)
         telegram = [r for r in Endpoint.received if "/tg/" in r["path"]]
         self.assertTrue(telegram)
+        texts = []
         for request in telegram:
-            self.assertEqual(request["path"], f"/ok/tg/bot{TOKEN}/sendMessage")
-            body = json.loads(request["body"])
-            self.assertEqual(body["chat_id"], "-100200")
-            self.assertNotIn(TOKEN, request["body"])
-        texts = [json.loads(r["body"])["text"] for r in telegram]
+            self.assertNotIn(TOKEN.encode(), request["raw"])
+            if request["path"].endswith("/sendPhoto"):
+                self.assertEqual(request["path"], f"/ok/tg/bot{TOKEN}/sendPhoto")
+                fields = self.form_fields(request)
+                self.assertEqual(fields["chat_id"][0], b"-100200")
+                caption, png = fields["caption"][0].decode(), fields["photo"][0]
+                self.assertEqual(fields["photo"][1], "image/png")
+                self.assertLessEqual(len(caption.encode("utf-16-le")) // 2, 1024)
+                self.assertLess(len(png), 60 * 1024)
+                self.assertNonBlankPNG(png)
+                texts.append(caption)
+            else:
+                self.assertEqual(request["path"], f"/ok/tg/bot{TOKEN}/sendMessage")
+                body = json.loads(request["body"])
+                self.assertEqual(body["chat_id"], "-100200")
+                texts.append(body["text"])
         self.assertTrue(any("error_rate_high is firing" in text for text in texts), texts)
-        self.assertTrue(any(text.startswith("📊 Sentinel test: week 2026-W47") and
-                            "https://kpi.example.com/s/reports/weekly/2026-W47.html" in text for text in texts), texts)
+        summaries = [t for t in texts if t.startswith("📊 Sentinel test: week 2026-W47")]
+        self.assertTrue(summaries and all("https://kpi.example.com/s/reports/weekly/2026-W47.html" in t for t in summaries), texts)
+        self.assertTrue(any(r["path"].endswith("/sendPhoto") for r in telegram), "the week's summary comes with its chart")
         mails = sorted(Path(self.mails).iterdir())
         self.assertEqual(len(mails), 1)
         message = email.message_from_bytes(mails[0].read_bytes(), policy=email.policy.default)
         self.assertEqual(message["To"], "ops@example.com")
-        self.assertEqual(message["Subject"], "Sentinel test: daily report, 2026-11-22")
-        self.assertEqual(message.get_content_type(), "multipart/alternative")
-        parts = {part.get_content_type(): part.get_content() for part in message.iter_parts()}
+        self.assertRegex(message["Subject"], r"^Sentinel test, 2026-11-22: MRR €\d+\.\d\d( \([+−±][^)]*\))?, \d+ active, 1 alert firing$")
+        self.assertEqual(message.get_content_type(), "multipart/related")
+        alternative, *images = list(message.iter_parts())
+        self.assertEqual(alternative.get_content_type(), "multipart/alternative")
+        parts = {part.get_content_type(): part.get_content() for part in alternative.iter_parts()}
         self.assertIn("# Sentinel test: daily report, 2026-11-22", parts["text/plain"])
+        self.assertIn("🔴 error_rate_high is firing", parts["text/plain"])
+        self.assertRegex(parts["text/plain"], r"\nCommands 25  (±0|[▲▼] [+−]\d+)\n")
         self.assertIn("<table style=", parts["text/html"])
         self.assertIn('href="https://kpi.example.com/s/reports/daily/2026-11-22.html"', parts["text/html"])
+        # Every image the HTML shows is a PNG part of the message, and nothing else is.
+        cids = set(__import__("re").findall(r'src="cid:([^"]+)"', parts["text/html"]))
+        self.assertGreaterEqual(len(cids), 2, parts["text/html"])
+        self.assertNotIn("data:", parts["text/html"])
+        self.assertNotIn(".svg", parts["text/html"])
+        by_id = {image["Content-ID"].strip("<>"): image for image in images}
+        self.assertEqual(set(by_id), cids)
+        for image in images:
+            self.assertEqual(image.get_content_type(), "image/png")
+            png = image.get_content()
+            self.assertLess(len(png), 60 * 1024)
+            self.assertNonBlankPNG(png)
         # Nothing twice: a second run an hour later sends no summary, no mail.
         Endpoint.received.clear()
         second = self.run_job(T0 + HOUR, config)
@@ -227,6 +256,22 @@ class RunTests(unittest.TestCase):
         for path in Path(self.work).rglob("*"):
             if path.is_file() and path.name != "sentinel.toml":
                 self.assertNotIn(TOKEN.encode(), path.read_bytes(), str(path))
+
+    @staticmethod
+    def form_fields(request) -> dict:
+        """A multipart/form-data body's fields: name -> (bytes, content type)."""
+        raw = b"Content-Type: " + request["type"].encode() + b"\r\n\r\n" + request["raw"]
+        form = email.message_from_bytes(raw, policy=email.policy.HTTP)
+        return {part.get_param("name", header="content-disposition"): (part.get_payload(decode=True), part.get_content_type())
+                for part in form.iter_parts()}
+
+    def assertNonBlankPNG(self, png: bytes):  # noqa: N802 - unittest's style
+        path = Path(self.work, "image.png")
+        path.write_bytes(png)
+        width, height, rows = support.png_pixels(str(path))
+        self.assertGreater(width, 100)
+        colours = {pixel for row in rows[::4] for pixel in row[::4]}
+        self.assertGreater(len(colours), 3, "the chart is blank")
 
     def test_a_server_error_is_retried_and_a_hang_times_out_without_stopping_the_site(self):
         config = self.config(webhooks=("flaky", "hang"), telegram=False, mail=False)

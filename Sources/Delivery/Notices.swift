@@ -10,6 +10,8 @@ public struct Notices {
     public let configuration: Configuration
     /// The site's data as just built.
     public let data: SiteData
+    /// PNGs of the charts, for mail and Telegram.
+    public var rasterizer = ChartRasterizer()
 
     /// Notices of a run.
     public init(configuration: Configuration, data: SiteData) {
@@ -54,7 +56,10 @@ public struct Notices {
     /// The latest week and month whose last day is complete, summarised
     /// for Telegram unless already reported; only periods that ended in
     /// the last 8 days, so turning Telegram on does not replay history.
-    public func periodSummaries(reported: [String]) -> [(key: String, message: OutgoingMessage)] {
+    /// Each is the period's chart with a caption (`sendPhoto`), then the
+    /// whole text when the caption could not hold it; text alone when the
+    /// chart has no image.
+    public func periodSummaries(reported: [String], warn: (String) -> Void = { _ in }) -> [(key: String, message: OutgoingMessage)] {
         guard telegramOn, let today = data.history.snapshots.last?.date else { return [] }
         var result: [(String, OutgoingMessage)] = []
         for kind in [PeriodFigures.Kind.week, .month] {
@@ -66,42 +71,45 @@ public struct Notices {
             let folder = kind == .week ? "weekly" : "monthly"
             let key = "\(folder):\(period.name)"
             guard !reported.contains(key) else { continue }
-            let previous = data.period(kind, containing: period.first.adding(days: -1))
-            let revenue = configuration.revenueCurrency, cost = configuration.costCurrency
-            let mrr = closing.revenue.mrr
-            var text = "📊 \(title): \(kind == .week ? "week" : "month") \(period.name) (\(period.first) to \(period.last))\n"
-            // No period before (a new site): no change, not empty brackets.
-            func against(_ change: String) -> String { change.isEmpty ? "" : " (\(change))" }
-            text += "MRR \(Display.money(mrr, revenue))\(against(Display.change(mrr, previous.closing?.revenue.mrr, revenue)))\n"
-            text += "Users \(Display.count(closing.users.total))\(against(Display.change(closing.users.total, previous.closing?.users.total))), "
-            text += "premium \(Display.count(closing.users.premium))\(against(Display.change(closing.users.premium, previous.closing?.users.premium)))\n"
-            text += "New users \(Display.count(period.newUsers)) · conversions \(Display.count(period.conversions)) · cancellations \(Display.count(period.cancellations))\n"
-            text += "Commands \(Display.count(period.commands)) · error rate \(Display.percent(period.errorRate))\n"
-            text += "Costs \(Display.money(period.totalCost, cost))"
-            for line in data.goalLines(on: closing.date) { text += "\n🎯 " + line }
-            text += "\nReport: " + (link("reports/\(folder)/\(period.name).html") ?? "reports/\(folder)/\(period.name).html")
-            result.append((key, OutgoingMessage(id: "summary:\(key):telegram", channel: .telegram,
-                                                target: configuration.telegram.chatID, body: text, summary: "\(folder) summary \(period.name)")))
+            let path = "reports/\(folder)/\(period.name).html"
+            let summary = PeriodSummary(data: data, configuration: configuration, period: period, link: link(path) ?? path)
+            let chart = ReportCharts(data: data).period(period).first { $0.name == "movements" }
+            let chat = configuration.telegram.chatID, about = "\(folder) summary \(period.name)"
+            var photo: [UInt8]?
+            if let chart {
+                switch rasterizer.png(chart.chart.svg) {
+                case .success(let png): photo = png
+                case .failure(let failure): warn("the \(about) goes without its chart: \(failure)")
+                }
+            }
+            let text = summary.text
+            if let photo {
+                let caption = summary.caption
+                var message = OutgoingMessage(id: "summary:\(key):telegram:photo", channel: .telegram, target: chat, body: caption.text,
+                                              summary: "\(about) (chart)")
+                message.photo = photo
+                result.append((key, message))
+                if caption.complete { continue }
+            }
+            result.append((key, OutgoingMessage(id: "summary:\(key):telegram", channel: .telegram, target: chat, body: text, summary: about)))
         }
         return result
     }
 
     /// The daily report of the latest complete day as an HTML mail, unless
     /// already mailed; only the day before today's snapshot or the one
-    /// before it, so a restarted job does not mail a backlog.
-    public func dailyMail(reported: [String]) throws -> (key: String, message: OutgoingMessage)? {
+    /// before it, so a restarted job does not mail a backlog. `warn`
+    /// hears of a chart that goes without its image.
+    public func dailyMail(reported: [String], warn: (String) -> Void = { _ in }) throws -> (key: String, message: OutgoingMessage)? {
         guard !configuration.email.to.isEmpty, let today = data.history.snapshots.last?.date,
               let snapshot = data.history.snapshots.last(where: { $0.status == .complete }),
               today.ordinal - snapshot.date.ordinal <= 2 else { return nil }
         let key = "daily:\(snapshot.date)"
         guard !reported.contains(key) else { return nil }
-        let report = DailyReport(snapshot: snapshot, settings: data.settings) { data.day($0) }
-        let page = link("reports/daily/\(snapshot.date).html")
-        let html = try ReportMail.html(markdown: report.markdown, title: report.title, link: page)
-        let text = report.markdown + (page.map { "\nThe report online: \($0)\n" } ?? "")
-        let mail = MailMessage(from: configuration.email.from, to: configuration.email.to, subject: report.title,
-                               text: text, html: html, date: data.now, id: "\(title)/\(key)")
+        let mail = DailyMail(data: data, configuration: configuration, snapshot: snapshot,
+                             rasterizer: configuration.email.charts ? rasterizer : nil)
+        let message = try mail.message(id: "\(title)/\(key)", link: link("reports/daily/\(snapshot.date).html"), text: alertText, warn: warn)
         return (key, OutgoingMessage(id: "mail:\(key)", channel: .email, target: configuration.email.to.joined(separator: ","),
-                                     body: mail.rendered, summary: "daily report \(snapshot.date) by email"))
+                                     body: message.rendered, summary: "daily report \(snapshot.date) by email"))
     }
 }

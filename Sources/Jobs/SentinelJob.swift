@@ -104,11 +104,11 @@ public struct SentinelJob {
             delivery = try DeliveryState.load(stateDirectory: stateDirectory)
             let notices = Notices(configuration: configuration, data: built.data)
             for message in notices.alertMessages(notifications) { delivery.enqueue(message) }
-            for (key, message) in notices.periodSummaries(reported: delivery.reported) {
+            for (key, message) in notices.periodSummaries(reported: delivery.reported, warn: { progress("delivery: \($0)") }) {
                 delivery.enqueue(message)
                 delivery.markReported(key)
             }
-            if let (key, message) = try notices.dailyMail(reported: delivery.reported) {
+            if let (key, message) = try notices.dailyMail(reported: delivery.reported, warn: { progress("delivery: \($0)") }) {
                 delivery.enqueue(message)
                 delivery.markReported(key)
             }

@@ -51,16 +51,19 @@ public struct SiteBuild {
         do { release = try StagedRelease(target.publisher) } catch {
             throw JobFailure(.failure, step: "publish", path: error.path, error.description)
         }
-        let files: [SiteFile]
-        do { files = try SiteContent(data: data, templates: templates).files(ready: release.add) } catch {
+        let files: [SiteFile], record: PageRecord
+        let kept = release.record.flatMap { record in release.currentFolder.map { (record, $0) } }
+        do { (files, record) = try SiteContent(data: data, templates: templates).files(kept: kept, ready: release.add) } catch {
             release.abandon()
             throw JobFailure(.failure, step: "render", path: nil, error.description)
         }
-        let reports = files.filter { $0.path.hasSuffix(".md") }.count
-        progress("[2/3] rendered \(Format.grouped(reports)) reports, the dashboard, the API and the CSV files (\(Format.grouped(files.count)) files) in \(clock.lap())")
+        let reports = files.filter { $0.path.hasSuffix(".md") }
+        let rendered = reports.filter { !$0.kept }.count
+        let unchanged = rendered == reports.count ? "" : " (\(Format.grouped(reports.count - rendered)) unchanged since the last build)"
+        progress("[2/3] rendered \(Format.grouped(rendered)) reports\(unchanged), the dashboard, the API and the CSV files (\(Format.grouped(files.count)) files) in \(clock.lap())")
 
         let outcome: SitePublisher.Outcome
-        do { outcome = try release.publish(files) } catch {
+        do { outcome = try release.publish(files, record: record) } catch {
             throw JobFailure(.failure, step: "publish", path: error.path, error.description)
         }
         if outcome.unchanged {
@@ -81,22 +84,30 @@ public struct SiteBuild {
         let store = SnapshotStore(stateDirectory: stateDirectory)
         let days = names.sorted().compactMap { name in name.hasSuffix(".json") ? LocalDay(String(name.dropLast(5))) : nil }
         // Files are read and parsed on every core.
-        let slots = UnsafeMutableBufferPointer<Result<Snapshot?, SnapshotStoreError>?>.allocate(capacity: days.count)
+        let slots = UnsafeMutableBufferPointer<Result<(Snapshot, UInt64)?, SnapshotStoreError>?>.allocate(capacity: days.count)
         slots.initialize(repeating: nil)
         defer { slots.deinitialize(); slots.deallocate() }
         let shared = SendableBuffer(slots)
         DispatchQueue.concurrentPerform(iterations: days.count) { index in
-            do throws(SnapshotStoreError) { shared.buffer[index] = .success(try store.read(days[index])) } catch {
+            do throws(SnapshotStoreError) {
+                var digest: UInt64?
+                let snapshot = try store.read(days[index], digest: &digest)
+                shared.buffer[index] = .success(snapshot.map { ($0, digest ?? 0) })
+            } catch {
                 shared.buffer[index] = .failure(error)
             }
         }
         var snapshots: [Snapshot] = []
+        var digests: [Int: UInt64] = [:]
         for slot in slots {
             switch slot! {
-            case .success(let snapshot): if let snapshot { snapshots.append(snapshot) }
+            case .success(let read):
+                if let (snapshot, digest) = read { snapshots.append(snapshot); digests[snapshot.date.ordinal] = digest }
             case .failure(let error): throw JobFailure(.failure, step: "load snapshots", path: error.path, error.description)
             }
         }
-        return SnapshotHistory(snapshots)
+        var history = SnapshotHistory(snapshots)
+        history.digests = digests
+        return history
     }
 }

@@ -49,6 +49,6 @@ import Testing
         #expect(try Self.row(today: "2026-10-26", hour: 0, minute: 30, "New users").yesterday == "0")
         // Active users are cumulative: 4 an hour, so 2 by 00:30 and 37 by 09:20 of the 25-hour day.
         #expect(try Self.row(today: "2026-10-26", hour: 8, minute: 20, "Active users").yesterday == "37")
-        #expect(try Self.row(today: "2026-10-26", hour: 8, minute: 20, "API cost").yesterday == "$0.028")
+        #expect(try Self.row(today: "2026-10-26", hour: 8, minute: 20, "API cost").yesterday == "$0.03")
     }
 }

@@ -63,7 +63,8 @@
   var threshold = data.dates.map(function () { return data.error_threshold; });
   var costSets = data.providers.map(function (p, i) { return bar(p.name, p.values, i, { stack: "costs" }); });
   costSets.push(bar("Infrastructure", s.infrastructure, costSets.length, { stack: "costs" }));
-  if (data.costs_against_revenue) { costSets.push(line("Revenue (MRR / days in month)", s.revenue, 6, {})); }
+  // Revenue is many times the costs: on an axis of its own, the costs' bars stay readable.
+  if (data.costs_against_revenue) { costSets.push(line("Revenue (MRR / days in month)", s.revenue, 6, { yAxisID: "revenue" })); }
 
   // Each chart: its canvas, datasets over the days (sliced by the range), options.
   var specs = [
@@ -75,7 +76,8 @@
         bar("Churned MRR", s.churned_mrr, 1, { yAxisID: "flow" })],
       scales: { y: { beginAtZero: true }, flow: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } } } },
     { id: "conversion", sets: [line("Conversion rate", s.conversion_rate, 0)], scales: { y: percentAxis({}) } },
-    { id: "costs", sets: costSets, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
+    { id: "costs", sets: costSets, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true },
+        revenue: { position: "right", beginAtZero: true, display: !!data.costs_against_revenue, grid: { drawOnChartArea: false } } } },
     { id: "errors", sets: [line("Error rate", s.error_rate, 1), line("Alert threshold", threshold, 9, { borderDash: [6, 4] })],
       scales: { y: percentAxis({}) } },
     { id: "commands", fixed: true, labels: data.top_commands.names,
@@ -91,7 +93,12 @@
     var scales = spec.scales || {};
     if (!spec.fixed) {
       scales.x = scales.x || {};
-      scales.x.ticks = { maxTicksLimit: 12, maxRotation: 0, autoSkip: true };
+      // A phone has room for a few dates: fewer ticks, and MM-DD.
+      var narrow = window.innerWidth < 480;
+      scales.x.ticks = { maxTicksLimit: narrow ? 4 : 12, maxRotation: 0, autoSkip: true };
+      if (narrow) {
+        scales.x.ticks.callback = function (value) { var label = this.getLabelForValue(value); return String(label).slice(5); };
+      }
     }
     var options = { responsive: true, interaction: { mode: "index", intersect: false },
       plugins: { legend: { position: "bottom" } }, scales: scales };

@@ -22,6 +22,9 @@ struct ChildProcess {
 
     /// The shell command line.
     var command: String
+    /// A program and its arguments, run without a shell (found on the
+    /// run's PATH) instead of `command`.
+    var arguments: [String]? = nil
     /// The environment, `NAME=value` each.
     var environment: [String]
     /// Seconds before the group is killed.
@@ -53,10 +56,13 @@ struct ChildProcess {
         defer { posix_spawnattr_destroy(&attributes) }
         guard sentinel_spawn_attributes(&attributes, 1) == 0 else { return .notStarted("cannot set up the process attributes") }
 
-        let arguments = ["/bin/sh", "-c", "exec " + command]
+        let argv = self.arguments ?? ["/bin/sh", "-c", "exec " + command]
         var pid: pid_t = 0
-        let spawned = withCStrings(arguments) { argv in
-            withCStrings(environment) { envp in posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp) }
+        let spawned = withCStrings(argv) { argv in
+            withCStrings(environment) { envp in
+                self.arguments == nil ? posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp)
+                    : posix_spawnp(&pid, argv[0]!, &actions, &attributes, argv, envp)
+            }
         }
         close(inPipe[0])
         close(outPipe[1])

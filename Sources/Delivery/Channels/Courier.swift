@@ -120,10 +120,17 @@ public struct Courier: Sendable {
         case .telegram:
             guard let token = telegramToken, !token.isEmpty else { return .rejected("no bot token in the environment") }
             let base = telegramAPI.hasSuffix("/") ? String(telegramAPI.dropLast()) : telegramAPI
-            let url = "\(base)/bot\(token)/sendMessage"
-            let payload = JSONValue.object([JSONMember("chat_id", .text(message.target)), JSONMember("disable_web_page_preview", .bool(true)),
-                                            JSONMember("text", .text(message.body))])
-            let answer = await HTTPPost(url: url, body: payload.serialized(), timeout: timeout, bodyLimit: Courier.answerLimit).send()
+            var post: HTTPPost
+            if let photo = message.photo {
+                let form = Courier.photoForm(chat: message.target, caption: message.body, png: photo, boundary: "sentinel-\(MailMessage.hex(message.id))")
+                post = HTTPPost(url: "\(base)/bot\(token)/sendPhoto", body: form.body, timeout: timeout, bodyLimit: Courier.answerLimit)
+                post.contentType = form.contentType
+            } else {
+                let payload = JSONValue.object([JSONMember("chat_id", .text(message.target)), JSONMember("disable_web_page_preview", .bool(true)),
+                                                JSONMember("text", .text(message.body))])
+                post = HTTPPost(url: "\(base)/bot\(token)/sendMessage", body: payload.serialized(), timeout: timeout, bodyLimit: Courier.answerLimit)
+            }
+            let answer = await post.send()
             if case .success(let reply) = answer, reply.status == 429, let seconds = Courier.retryAfter(reply.body) {
                 return .waitFor(seconds)
             }
@@ -131,6 +138,24 @@ public struct Courier: Sendable {
         case .email:
             return mail(message.body, timeout: timeout)
         }
+    }
+
+    /// A `sendPhoto` request as multipart/form-data (RFC 7578): the chat,
+    /// the caption, the PNG.
+    static func photoForm(chat: String, caption: String, png: [UInt8], boundary: String) -> (body: [UInt8], contentType: String) {
+        var body: [UInt8] = []
+        func field(_ name: String, _ value: [UInt8], file: String? = nil, type: String? = nil) {
+            var head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\""
+            if let file { head += "; filename=\"\(file)\"" }
+            head += "\r\n"
+            if let type { head += "Content-Type: \(type)\r\n" }
+            body += Array((head + "\r\n").utf8) + value + Array("\r\n".utf8)
+        }
+        field("chat_id", Array(chat.utf8))
+        field("caption", Array(caption.utf8), type: "text/plain; charset=utf-8")
+        field("photo", png, file: "chart.png", type: "image/png")
+        body += Array("--\(boundary)--\r\n".utf8)
+        return (body, "multipart/form-data; boundary=\(boundary)")
     }
 
     /// Bytes of an answer read at most: Telegram's error fits in far fewer.

@@ -1,9 +1,28 @@
 import Foundation
 import Metrics
 
-/// A MIME message (RFC 5322, 2045-2047): multipart/alternative with a
-/// plain-text part and an HTML part, UTF-8 in base64, for `sendmail -t`.
+/// A MIME message (RFC 5322, 2045-2047, 2387): multipart/alternative with
+/// a plain-text part and an HTML part, UTF-8 in base64, for `sendmail -t`;
+/// with images, that inside a multipart/related whose PNG parts the HTML
+/// shows by `cid:`.
 public struct MailMessage: Sendable {
+    /// An image the HTML part shows as `cid:<contentID>`.
+    public struct Image: Sendable, Equatable {
+        /// The Content-ID, without angle brackets (`hours.1234@sentinel`).
+        public var contentID: String
+        /// Its file name.
+        public var filename: String
+        /// The PNG.
+        public var png: [UInt8]
+
+        /// An image.
+        public init(contentID: String, filename: String, png: [UInt8]) {
+            self.contentID = contentID
+            self.filename = filename
+            self.png = png
+        }
+    }
+
     /// From address.
     public var from: String
     /// Recipients.
@@ -18,6 +37,8 @@ public struct MailMessage: Sendable {
     public var date: Int64
     /// A stable id for the Message-ID header.
     public var id: String
+    /// Images of the HTML part.
+    public var images: [Image] = []
 
     /// A message.
     public init(from: String, to: [String], subject: String, text: String, html: String, date: Int64, id: String) {
@@ -41,15 +62,27 @@ public struct MailMessage: Sendable {
             "Date: \(MailMessage.rfc5322Date(date))",
             "Message-ID: <\(MailMessage.hex(id)).\(date)@\(MailMessage.header(domain))>",
             "MIME-Version: 1.0",
-            "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
-            "",
-            "This is a MIME message with a text and an HTML part.",
         ]
+        let related = "\(boundary)-related"
+        if !images.isEmpty {
+            lines += ["Content-Type: multipart/related; boundary=\"\(related)\"; type=\"multipart/alternative\"", "",
+                      "This is a MIME message with a text part, an HTML part and its images.", "--\(related)"]
+        }
+        lines += ["Content-Type: multipart/alternative; boundary=\"\(boundary)\"", ""]
+        if images.isEmpty { lines.append("This is a MIME message with a text and an HTML part.") }
         for (type, body) in [("text/plain", text), ("text/html", html)] {
             lines += ["--\(boundary)", "Content-Type: \(type); charset=utf-8", "Content-Transfer-Encoding: base64", ""]
-            lines += MailMessage.base64Lines(body)
+            lines += MailMessage.base64Lines(Array(body.utf8))
         }
-        lines += ["--\(boundary)--", ""]
+        lines.append("--\(boundary)--")
+        for image in images {
+            lines += ["--\(related)", "Content-Type: image/png; name=\"\(MailMessage.header(image.filename))\"",
+                      "Content-Transfer-Encoding: base64", "Content-ID: <\(MailMessage.header(image.contentID))>",
+                      "Content-Disposition: inline; filename=\"\(MailMessage.header(image.filename))\"", ""]
+            lines += MailMessage.base64Lines(image.png)
+        }
+        if !images.isEmpty { lines.append("--\(related)--") }
+        lines.append("")
         return lines.joined(separator: "\r\n")
     }
 
@@ -65,8 +98,8 @@ public struct MailMessage: Sendable {
         return "=?UTF-8?B?\(Data(clean.utf8).base64EncodedString())?="
     }
 
-    static func base64Lines(_ text: String) -> [String] {
-        let encoded = Data(text.utf8).base64EncodedString()
+    static func base64Lines(_ bytes: [UInt8]) -> [String] {
+        let encoded = Data(bytes).base64EncodedString()
         return stride(from: 0, to: encoded.count, by: 76).map { start in
             let from = encoded.index(encoded.startIndex, offsetBy: start)
             let to = encoded.index(from, offsetBy: min(76, encoded.count - start))

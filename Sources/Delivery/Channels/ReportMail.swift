@@ -12,15 +12,21 @@ enum ReportMail {
         ("<h1>", "<h1 style=\"font-size:22px;margin:0 0 12px\">"),
         ("<h2>", "<h2 style=\"font-size:17px;margin:20px 0 6px;border-bottom:1px solid #dde2ea\">"),
         ("<code>", "<code style=\"background:#f4f6fa;padding:0 3px\">"),
+        ("<img", "<img width=\"560\" style=\"display:block;width:100%;max-width:560px;height:auto;margin:8px 0;border:0\""),
     ]
 
-    /// The mail's HTML document.
-    static func html(markdown: String, title: String, link: String?) throws -> String {
+    /// The mail's HTML document; `lead` lines (firing alerts, the
+    /// headline figures) come first.
+    static func html(markdown: String, title: String, link: String?, lead: [String] = []) throws -> String {
         var body = try MarkdownRenderer().html(from: markdown)
         for (plain, styled) in styles { body = replace(body, plain, styled) }
         var html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(escape(title))</title></head>\n"
         html += "<body style=\"margin:0;padding:16px;font:15px/1.5 -apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2330;background:#ffffff\">\n"
         if let link { html += "<p style=\"font-size:13px\"><a href=\"\(escape(link))\" style=\"color:#2357c6\">Open this report on the site</a></p>\n" }
+        if !lead.isEmpty {
+            html += "<p style=\"font-size:15px;line-height:1.6;margin:0 0 12px\">"
+            html += lead.map { $0.isEmpty ? "" : escape($0) }.joined(separator: "<br>\n") + "</p>\n"
+        }
         html += body
         html += "<p style=\"font-size:12px;color:#5b6475\">Sent by sentinel-gen.</p>\n</body></html>\n"
         return html

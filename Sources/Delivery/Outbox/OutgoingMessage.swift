@@ -21,6 +21,8 @@ public struct OutgoingMessage: Sendable, Equatable {
     public var body: String
     /// A short description for the log (never a secret).
     public var summary: String
+    /// A PNG for Telegram's `sendPhoto`, `body` its caption.
+    public var photo: [UInt8]?
     /// Runs that tried to deliver it.
     public var runs = 0
 
@@ -41,10 +43,12 @@ public struct OutgoingMessage: Sendable, Equatable {
 
     /// The message as the outbox stores it.
     var json: JSONValue {
-        .object([
+        var members = [
             JSONMember("body", .text(body)), JSONMember("channel", .text(channel.rawValue)), JSONMember("id", .text(id)),
-            JSONMember("runs", .int(runs)), JSONMember("summary", .text(summary)), JSONMember("target", .text(target)),
-        ])
+        ]
+        if let photo { members.append(JSONMember("photo", .text(Data(photo).base64EncodedString()))) }
+        members += [JSONMember("runs", .int(runs)), JSONMember("summary", .text(summary)), JSONMember("target", .text(target))]
+        return .object(members)
     }
 
     /// A stored message; nil when a field is missing or mistyped.
@@ -54,5 +58,9 @@ public struct OutgoingMessage: Sendable, Equatable {
               let summary = json["summary"]?.stringValue, let runs = json["runs"]?.intValue else { return nil }
         self.init(id: id, channel: channel, target: target, body: body, summary: summary)
         self.runs = runs
+        if let encoded = json["photo"] {
+            guard let text = encoded.stringValue, let data = Data(base64Encoded: text) else { return nil }
+            photo = Array(data)
+        }
     }
 }

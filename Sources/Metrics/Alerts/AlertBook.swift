@@ -24,6 +24,14 @@ public struct AlertBook: Sendable, Equatable {
         public var since: Int64
         /// The run's `now`.
         public var at: Int64
+
+        /// A notification.
+        public init(kind: Kind, reading: AlertReading, since: Int64, at: Int64) {
+            self.kind = kind
+            self.reading = reading
+            self.since = since
+            self.at = at
+        }
     }
 
     /// The evaluation's `now` (unix ms), nil before the first.

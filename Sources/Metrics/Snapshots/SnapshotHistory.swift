@@ -3,6 +3,10 @@ public struct SnapshotHistory: Sendable {
     /// Snapshots, oldest first, one per day.
     public let snapshots: [Snapshot]
     private let index: [Int: Int]
+    /// A digest of each snapshot's file, by day ordinal, when the files
+    /// were read (a build's pages are rendered again only when one they
+    /// show changed); empty for snapshots made in memory.
+    public var digests: [Int: UInt64] = [:]
 
     /// A history from snapshots in any order (a later duplicate of a day wins).
     public init(_ snapshots: [Snapshot]) {
@@ -17,6 +21,23 @@ public struct SnapshotHistory: Sendable {
     /// The snapshot of a day, if there is one.
     public func snapshot(on day: LocalDay) -> Snapshot? {
         index[day.ordinal].map { snapshots[$0] }
+    }
+
+    /// A digest of the files of the days from `first` to `last` (a missing
+    /// day counts too), nil when one present has no digest.
+    public func digest(from first: LocalDay, through last: LocalDay) -> UInt64? {
+        var hasher = FNVHash()
+        var ordinal = first.ordinal
+        while ordinal <= last.ordinal {
+            if index[ordinal] != nil {
+                guard let digest = digests[ordinal] else { return nil }
+                hasher.combine(word: digest)
+            } else {
+                hasher.combine(word: 0)
+            }
+            ordinal += 1
+        }
+        return hasher.value
     }
 
     /// The position of a day's snapshot in `snapshots`.

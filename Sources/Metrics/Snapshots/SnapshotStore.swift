@@ -52,10 +52,17 @@ public struct SnapshotStore: Sendable {
 
     /// Reads the snapshot of a day, if present.
     public func read(_ day: LocalDay) throws(SnapshotStoreError) -> Snapshot? {
+        var digest: UInt64?
+        return try read(day, digest: &digest)
+    }
+
+    /// The snapshot of `day` and a digest of its file's bytes.
+    public func read(_ day: LocalDay, digest: inout UInt64?) throws(SnapshotStoreError) -> Snapshot? {
         let file = path(for: day)
         let bytes: [UInt8]?
         do { bytes = try AtomicFile.read(file) } catch { throw SnapshotStoreError(path: file, reason: error.reason) }
         guard let bytes else { return nil }
+        digest = bytes.withUnsafeBytes { FNVHash.hash($0) }
         let snapshot: Snapshot
         do { snapshot = try Snapshot(decoding: bytes) } catch { throw SnapshotStoreError(path: file, reason: error.description) }
         guard snapshot.date == day else {

@@ -13,14 +13,22 @@ public enum Display {
         return Format.grouped(value)
     }
 
-    /// `€870.00`, `$0.0021`, `-€12.50`, `870.00 CHF`: two decimals, or up to
-    /// four below one unit so that small costs do not read as zero; rounded
-    /// half to even.
+    /// `€870.00`, `$0.0021`, `-€12.50`, `870.00 CHF`: two decimals, rounded
+    /// half to even; an amount that is not zero but would read 0.00 shows
+    /// its first two significant digits instead, so small costs do not
+    /// read as nothing.
     public static func money(_ value: Money?, _ currency: String) -> String {
         guard let value else { return undefined }
         let negative = value.micros < 0
         let magnitude = negative ? -value.micros : value.micros
-        let decimals = magnitude != 0 && magnitude < Money.scale ? 4 : 2
+        var decimals = 2
+        if magnitude != 0 && Money.divideHalfEven(magnitude, 10_000) == 0 {
+            // The first significant digit is the k-th decimal; show one more
+            // (micros have six).
+            var k = 2, bound: Int128 = 10_000
+            while magnitude < bound && k < 6 { k += 1; bound /= 10 }
+            decimals = min(6, k + 1)
+        }
         var divisor: Int128 = 1
         for _ in 0..<(6 - decimals) { divisor *= 10 }
         let rounded = Money.divideHalfEven(magnitude, divisor)
@@ -28,7 +36,6 @@ public enum Display {
         for _ in 0..<decimals { unit *= 10 }
         var fraction = String(Int(rounded % unit))
         while fraction.count < decimals { fraction = "0" + fraction }
-        if decimals == 4 { while fraction.count > 2 && fraction.hasSuffix("0") { fraction.removeLast() } }
         let number = Format.grouped(rounded / unit) + "." + fraction
         let sign = negative && rounded != 0 ? "-" : ""
         if let symbol = symbols[currency] { return sign + symbol + number }
@@ -61,10 +68,15 @@ public enum Display {
         "\(count(value)) \(noun)\(value == 1 ? "" : "s")"
     }
 
-    /// A latency in milliseconds: `850 ms`, `120.5 ms`.
+    /// A latency (held in millionths of a millisecond) in milliseconds to a
+    /// tenth at most, thousands grouped:
+    /// `3,129 ms`, `120.5 ms`.
     public static func latency(_ micros: Int64?) -> String {
         guard let micros else { return undefined }
-        return decimalText(micros: micros) + " ms"
+        let tenths = Money.divideHalfEven(Int128(micros.magnitude), 100_000)
+        let sign = micros < 0 && tenths != 0 ? "-" : ""
+        let whole = sign + Format.grouped(Int(tenths / 10))
+        return (tenths % 10 == 0 ? whole : whole + ".\(tenths % 10)") + " ms"
     }
 
     /// A decimal with one digit: `12.3`.

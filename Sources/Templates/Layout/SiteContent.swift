@@ -19,13 +19,16 @@ public struct SiteContent: Sendable {
     /// id, a hash of every other file, so it changes only with the content.
     /// `ready`, if given, gets files as soon as their content is final
     /// (all but the dashboard and `health.json`), to write them meanwhile.
-    public func files(ready: (@Sendable ([SiteFile]) -> Void)? = nil) throws(MarkdownRenderer.Failure) -> [SiteFile] {
+    /// Reports whose inputs match `kept` (the current release's record and
+    /// folder) are not rendered: their files are kept.
+    public func files(kept: (record: PageRecord, folder: String)? = nil,
+                      ready: (@Sendable ([SiteFile]) -> Void)? = nil) throws(MarkdownRenderer.Failure) -> (files: [SiteFile], record: PageRecord) {
         let site = ReportSite(data: data, templates: templates)
         var latest: [String: String] = [:]
         for job in site.jobs() { latest[job.kind] = job.name }
         let data = self.data, snapshotLatest = latest
         let charts = Slot<DashboardCharts.Rendered>()
-        let (entries, reportFiles) = try site.files(alongside: [
+        let (entries, reportFiles, pages) = try site.files(alongside: [
             { let files = StaticAPI(data: data).files(); ready?(files); return files },
             { let files = CSVExport(data: data).files(); ready?(files); return files },
             { let files = AnalyticsPages(data: data, templates: self.templates, rows: site.analytics).files(); ready?(files); return files },
@@ -35,10 +38,11 @@ public struct SiteContent: Sendable {
                 ready?([notFound])
                 return [self.dashboard(snapshotLatest, charts: charts.value!, buildID: Dashboard.buildIDPlaceholder), notFound]
             },
-        ], ready: ready)
+        ], kept: kept, ready: ready)
         var files = reportFiles
-        files.append(AtomFeed(title: data.settings.title, baseURL: data.baseURL, items: entries.map {
-            AtomFeed.Item(kind: $0.kind, name: $0.name, title: $0.title, summary: $0.description, updated: $0.updated)
+        // Complete reports only: a day or a period in progress is not news yet.
+        files.append(AtomFeed(title: data.settings.title, baseURL: data.baseURL, items: entries.filter { !$0.inProgress }.map {
+            AtomFeed.Item(kind: $0.kind, name: $0.name, title: $0.title, summary: $0.summary, updated: $0.updated)
         }).file())
         files.append(contentsOf: templates.assets.map { SiteFile(path: $0.path, bytes: $0.bytes) })
         ready?(Array(files[reportFiles.count...]))
@@ -50,7 +54,7 @@ public struct SiteContent: Sendable {
             files[index] = dashboard(latest, charts: charts.value!, buildID: buildID)
         }
         files.append(StaticAPI(data: data).health(buildID: buildID))
-        return files
+        return (files, PageRecord(files: files, pages: pages))
     }
 
     /// `index.html`.

@@ -13,6 +13,8 @@ public struct TemplateSet: Sendable {
     let dashboard: MustacheTemplate
     /// Files under `assets/`, by relative path.
     public let assets: [(path: String, bytes: [UInt8])]
+    /// A digest of the layout the reports are laid out with.
+    public let layoutDigest: UInt64
 
     /// A template problem, naming the file.
     public struct Failure: Error, CustomStringConvertible {
@@ -70,6 +72,7 @@ public struct TemplateSet: Sendable {
         }
         let (layout, layoutSource) = try template("layout.mustache")
         self.layout = layout
+        layoutDigest = Array(layoutSource.utf8).withUnsafeBytes { FNVHash.hash($0) }
         layoutPlans = LayoutPlans(template: layout, source: layoutSource)
         archive = try template("archive.mustache").0
         dashboard = try template("dashboard.mustache").0

@@ -22,4 +22,14 @@ struct MarkdownDocument {
         text += table.markdown
         text += "\n"
     }
+
+    /// An image on a line of its own; `alt` is any text (the `.md` reads
+    /// alone through it), `path` a relative path or a `cid:` without spaces.
+    mutating func image(_ path: String, alt: String) {
+        text += "!["
+        text += MarkdownText.literal(alt)
+        text += "]("
+        text += path
+        text += ")\n\n"
+    }
 }

@@ -1,6 +1,8 @@
-/// Text made literal for Markdown. `literal` backslash-escapes every ASCII
-/// punctuation character, so no emphasis, link, table cell, HTML or entity
-/// can start in it; `code` is for untrusted names from events (commands,
+/// Text made literal for Markdown. `literal` backslash-escapes the ASCII
+/// characters that can start inline markup in cmark-gfm (emphasis, code,
+/// links, HTML, entities, strikethrough, a table cell, a heading's closing
+/// `#`) and nothing else, so `AI (demo)` and `Europe/Paris` read as typed
+/// in the `.md` too; `code` is for untrusted names from events (commands,
 /// sources, providers).
 public enum MarkdownText {
     /// The text, shown as typed once rendered.
@@ -40,7 +42,16 @@ public enum MarkdownText {
         return out
     }
 
+    /// `\ ` * _ [ ] < > & ~ | #`. Text is only ever placed mid-line (after
+    /// `# ` or inside a table cell or a sentence), so block markers at a
+    /// line's start (`-`, `+`, `1.`) need nothing.
     private static func isPunctuation(_ byte: UInt8) -> Bool {
-        (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte) || (0x7B...0x7E).contains(byte)
+        switch byte {
+        case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["), UInt8(ascii: "]"),
+             UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), UInt8(ascii: "~"), UInt8(ascii: "|"), UInt8(ascii: "#"):
+            return true
+        default:
+            return false
+        }
     }
 }

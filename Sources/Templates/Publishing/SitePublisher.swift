@@ -38,13 +38,15 @@ public struct SitePublisher {
     /// `OUTPUT.releases`.
     public var releases: String { output + ".releases" }
 
-    /// A content hash of the whole site: every file's path, length and bytes, in path order.
+    /// A content hash of the whole site: every file's path, length and
+    /// content digest, in path order (a kept file's digest is its record's,
+    /// so the id does not depend on whether a page was rendered again).
     public static func buildID(of files: [SiteFile]) -> String {
         var hasher = FNVHash()
         for file in files.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }) {
             hasher.combine(Array(file.path.utf8))
-            hasher.combine(word: UInt64(file.bytes.count) | 1 << 63)
-            hasher.combine(file.bytes)
+            hasher.combine(word: UInt64(file.size) | 1 << 63)
+            hasher.combine(word: file.digest)
         }
         return hasher.hex
     }
@@ -142,6 +144,15 @@ public struct SitePublisher {
             guard let date = try? manager.attributesOfItem(atPath: "\(releases)/\(name)")[.modificationDate] as? Date else { return nil }
             return (name, date)
         }.sorted { $0.1 > $1.1 }
-        for (name, _) in dated.dropFirst(keep) { try? manager.removeItem(atPath: "\(releases)/\(name)") }
+        for (name, _) in dated.dropFirst(keep) {
+            try? manager.removeItem(atPath: "\(releases)/\(name)")
+            unlink("\(releases)/\(name)\(PageRecord.suffix)")
+        }
+        // A record whose release is gone (a build killed before its swap).
+        for name in (try? manager.contentsOfDirectory(atPath: releases)) ?? [] where name.hasSuffix(PageRecord.suffix) {
+            let release = String(name.dropLast(PageRecord.suffix.count))
+            var info = stat()
+            if SitePublisher.isReleaseName(release), lstat("\(releases)/\(release)", &info) != 0 { unlink("\(releases)/\(name)") }
+        }
     }
 }

@@ -13,13 +13,16 @@ public final class StagedRelease: @unchecked Sendable {
     let publisher: SitePublisher
     /// The release `--output` points at now, if any.
     let current: String?
+    /// What the current release's record says of its files: unchanged
+    /// files are linked without reading them.
+    public let record: PageRecord?
     let staging: String
     // One thread: parallel creation in a directory contends for its lock.
     private let queue = DispatchQueue(label: "sentinel-gen.release")
     private let pending = Mutex<[SiteFile]>([])
     // Touched on `queue` only.
     private var folders = Set<String>()
-    private var stored: [String: [UInt8]] = [:]
+    private var stored: [String: UInt64] = [:]
     private var failure: AtomicFile.Failure?
     private var written = 0, linked = 0
 
@@ -32,10 +35,14 @@ public final class StagedRelease: @unchecked Sendable {
         try AtomicFile.makeDirectory(publisher.releases)
         publisher.removeLeftovers()
         current = publisher.currentRelease()
+        record = current.flatMap { PageRecord.read(releases: publisher.releases, buildID: $0) }
         staging = "\(publisher.releases)/\(AtomicFile.temporaryPrefix)\(getpid())-staging"
         try? FileManager.default.removeItem(atPath: staging)
         try AtomicFile.makeDirectory(staging)
     }
+
+    /// The folder of the release `--output` points at now, if any.
+    public var currentFolder: String? { current.map { "\(publisher.releases)/\($0)" } }
 
     /// Queues files whose content is final (from any thread).
     public func add(_ files: [SiteFile]) {
@@ -56,16 +63,24 @@ public final class StagedRelease: @unchecked Sendable {
         do throws(AtomicFile.Failure) {
             if let early = stored[file.path] {
                 // Queued before with other bytes (never by design): replaced.
-                if early == file.bytes { return }
+                if early == file.digest { return }
                 unlink(target)
             }
-            stored[file.path] = file.bytes
+            stored[file.path] = file.digest
             let folder = AtomicFile.split(target).0
             if folders.insert(folder).inserted { try AtomicFile.makeDirectory(folder) }
             let previous = current.map { "\(publisher.releases)/\($0)/\(file.path)" }
-            if let previous, SitePublisher.sameContent(previous, file.bytes), link(previous, target) == 0 {
-                linked += 1
-                return
+            if let previous {
+                // The record's size and digest spare reading the old file.
+                let same = file.kept || record?.files[file.path].map { $0.size == file.size && $0.digest == file.digest }
+                    ?? SitePublisher.sameContent(previous, file.bytes)
+                if same && link(previous, target) == 0 {
+                    linked += 1
+                    return
+                }
+            }
+            guard !file.kept else {
+                throw AtomicFile.Failure(path: previous ?? file.path, reason: "the previous release lost this file during the build")
             }
             try AtomicFile.create(file.bytes, at: target)
             written += 1
@@ -75,8 +90,9 @@ public final class StagedRelease: @unchecked Sendable {
     }
 
     /// Writes whatever of `files` (the whole site) is not written yet, and
-    /// publishes the release, unless the site already has this content.
-    public func publish(_ files: [SiteFile]) throws(AtomicFile.Failure) -> SitePublisher.Outcome {
+    /// publishes the release with its page record, unless the site already
+    /// has this content.
+    public func publish(_ files: [SiteFile], record: PageRecord) throws(AtomicFile.Failure) -> SitePublisher.Outcome {
         let buildID = SitePublisher.buildID(of: files)
         let result: Result<(written: Int, linked: Int), AtomicFile.Failure> = queue.sync {
             for file in files { store(file) }
@@ -101,6 +117,12 @@ public final class StagedRelease: @unchecked Sendable {
         if counts.written > 0 { SitePublisher.flush(staging) }
         let final = "\(publisher.releases)/\(buildID)"
         try? FileManager.default.removeItem(atPath: final)
+        // Written before the swap: a release without its record is only
+        // rendered in full by the next build.
+        do { try record.write(releases: publisher.releases, buildID: buildID) } catch {
+            abandon()
+            throw error
+        }
         guard rename(staging, final) == 0 else {
             let failure = AtomicFile.Failure(path: final, reason: AtomicFile.errorText())
             abandon()

@@ -11,6 +11,8 @@ public struct DailyReport {
     let previous: (Snapshot, DerivedFigures)?
     let weekBefore: (Snapshot, DerivedFigures)?
     let settings: ReportSettings
+    /// Its charts as Markdown images: where each is and what it shows.
+    public var charts: [(path: String, alt: String)] = []
 
     /// The report of `snapshot`, with figures already derived for every day.
     public init(snapshot: Snapshot, settings: ReportSettings, figures day: (LocalDay) -> (snapshot: Snapshot, figures: DerivedFigures)?) {
@@ -47,6 +49,7 @@ public struct DailyReport {
         row("Error rate", Display.percent(figures.errorRate)) { Display.change(figures.errorRate, $0.1.errorRate) }
         row("Total cost", Display.money(figures.totalCost, cost)) { Display.change(figures.totalCost, $0.1.totalCost, cost) }
         doc.table(headline)
+        for chart in charts { doc.image(chart.path, alt: chart.alt) }
 
         doc.heading(2, "Users")
         var usersTable = MarkdownTable(["Users", "Count"], numeric: [1])

@@ -10,6 +10,8 @@ public struct PeriodReport {
     let figures: (LocalDay) -> DerivedFigures?
     /// The build's cohorts and funnels, for the period's own.
     var analytics: AnalyticsRows?
+    /// Its charts as Markdown images: where each is and what it shows.
+    public var charts: [(path: String, alt: String)] = []
 
     /// The report of `period`, compared with `before`, with figures already
     /// derived for every day.
@@ -52,6 +54,7 @@ public struct PeriodReport {
         headline.row(["Error rate", Display.percent(period.errorRate), Display.change(period.errorRate, before.errorRate)])
         headline.row(["Total cost", Display.money(period.totalCost, cost), before.days.isEmpty ? "" : Display.change(period.totalCost, before.totalCost, cost)])
         doc.table(headline)
+        for chart in charts { doc.image(chart.path, alt: chart.alt) }
 
         doc.heading(2, "Users")
         ReportSections.counts(&doc, title: "Acquisition by source", column: "Source", period.bySource, empty: "No registrations.")

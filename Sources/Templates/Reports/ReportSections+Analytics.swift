@@ -13,11 +13,19 @@ extension ReportSections {
                 ["Contraction", money(m[2])], ["Churned MRR", money(m[3])], ["Net MRR change", money(RevenueRetention.net(m))]]
     }
 
+    /// The rows of a period: its weekly cohorts (a week's own; a month's,
+    /// those of the weeks that start in it) and its days' funnels.
+    static func periodRows(_ period: PeriodFigures, _ rows: AnalyticsRows)
+        -> (cohorts: [AnalyticsRows.Cohort], in7: [SnapshotAnalytics.Funnel7], in30: [SnapshotAnalytics.Funnel30]) {
+        (rows.cohorts.filter { period.kind == .week ? $0.week == period.name : $0.monday >= period.first && $0.monday <= period.last },
+         rows.funnel7.filter { $0.cohort >= period.first && $0.cohort <= period.last },
+         rows.funnel30.filter { $0.cohort >= period.first && $0.cohort <= period.last })
+    }
+
     /// The cohorts registered in the period (weeks 0, 1, … so far) and the
     /// funnels of the cohorts of its days, summed.
     static func cohortsAndFunnel(_ doc: inout MarkdownDocument, period: PeriodFigures, rows: AnalyticsRows) {
-        // A week's cohort is its own; a month's, those of the weeks that start in it.
-        let cohorts = rows.cohorts.filter { period.kind == .week ? $0.week == period.name : $0.monday >= period.first && $0.monday <= period.last }
+        let (cohorts, in7, in30) = periodRows(period, rows)
         doc.heading(2, "Retention and funnel")
         if cohorts.isEmpty {
             doc.paragraph("No weekly cohort of this period is known (the ledger does not cover it).")
@@ -34,8 +42,6 @@ extension ReportSections {
             }
             doc.table(table)
         }
-        let in7 = rows.funnel7.filter { $0.cohort >= period.first && $0.cohort <= period.last }
-        let in30 = rows.funnel30.filter { $0.cohort >= period.first && $0.cohort <= period.last }
         guard !in7.isEmpty || !in30.isEmpty else {
             doc.paragraph("No funnel yet: a day's cohort is measured 7 and 30 days after it.")
             return

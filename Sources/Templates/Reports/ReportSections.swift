@@ -2,18 +2,22 @@ import Metrics
 
 /// Sections that daily, weekly and monthly reports share.
 enum ReportSections {
-    /// A name-count table, or a sentence when there is nothing.
+    /// A name-count table, largest first (ties by name bytes), or a
+    /// sentence when there is nothing.
     static func counts(_ doc: inout MarkdownDocument, title: String, column: String, _ items: [NamedCount], empty: String) {
         doc.heading(3, title)
         guard !items.isEmpty else { doc.paragraph(empty); return }
         var table = MarkdownTable([column, "Count"], numeric: [1])
-        for item in items { table.row([MarkdownText.code(item.name.description), Display.count(item.count)]) }
+        for item in byCount(items) { table.row([MarkdownText.code(item.name.description), Display.count(item.count)]) }
         doc.table(table)
     }
 
     /// The `limit` largest counts, ties by name bytes.
-    static func top(_ items: [NamedCount], _ limit: Int) -> [NamedCount] {
-        Array(items.sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }.prefix(limit))
+    static func top(_ items: [NamedCount], _ limit: Int) -> [NamedCount] { Array(byCount(items).prefix(limit)) }
+
+    /// Largest count first, ties by name bytes.
+    static func byCount(_ items: [NamedCount]) -> [NamedCount] {
+        items.sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
     }
 
     /// Costs by provider, infrastructure and totals.
@@ -24,7 +28,8 @@ enum ReportSections {
             doc.paragraph("No API calls.")
         } else {
             var table = MarkdownTable(["Provider", "Calls", "Cost"], numeric: [1, 2])
-            for item in api {
+            // Most expensive first, ties by name bytes.
+            for item in api.sorted(by: { $0.cost != $1.cost ? $0.cost > $1.cost : $0.provider < $1.provider }) {
                 table.row([MarkdownText.code(item.provider.description), Display.count(item.calls), Display.money(item.cost, currency)])
             }
             doc.table(table)
@@ -44,7 +49,7 @@ enum ReportSections {
         doc.paragraph("\(Display.count(eventsRead)) events read, \(Display.count(total)) entries rejected.")
         if !rejected.isEmpty {
             var table = MarkdownTable(["Reason", "Count"], numeric: [1])
-            for item in rejected { table.row(["`\(item.name)`", Display.count(item.count)]) }
+            for item in byCount(rejected) { table.row(["`\(item.name)`", Display.count(item.count)]) }
             doc.table(table)
         }
         if windowsComplete == false {

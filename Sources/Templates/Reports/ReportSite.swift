@@ -11,29 +11,34 @@ struct ReportSite: Sendable {
     /// The cohorts and funnels the period reports and the analytics pages
     /// show, made once per build.
     let analytics: AnalyticsRows
+    /// The reports' charts.
+    let charts: ReportCharts
 
     /// The reports of a build's data.
     init(data: SiteData, templates: TemplateSet) {
         self.data = data
         self.templates = templates
         analytics = AnalyticsRows(data: data)
+        charts = ReportCharts(data: data)
     }
 
     var history: SnapshotHistory { data.history }
     var settings: ReportSettings { data.settings }
     var baseURL: String { data.baseURL }
 
-    /// One report to publish.
+    /// One report to publish, without its text (the archive and the feed
+    /// list every report, rendered again or not).
     struct Entry {
         let kind: String  // daily, weekly, monthly
         let name: String
         let title: String
-        let markdown: String
         let inProgress: Bool
         let description: String
         let parent: (kind: String, name: String)?
         /// Capture time of the snapshot whose figures it shows.
         let updated: Int64
+        /// The feed's summary: the period's own figures.
+        let summary: String
     }
 
     /// What a report is made from: a day, or the first day of a period.
@@ -41,6 +46,7 @@ struct ReportSite: Sendable {
         let kind: String
         let name: String
         let day: LocalDay
+        var key: String { "\(kind)/\(name)" }
     }
 
     /// Every report to make: days, then weeks, then months, oldest first.
@@ -55,23 +61,49 @@ struct ReportSite: Sendable {
             + months.keys.sorted().map { Job(kind: "monthly", name: $0, day: months[$0]!) }
     }
 
-    /// The report of a job.
-    func entry(_ job: Job) -> Entry {
-        if job.kind == "daily", let snapshot = history.snapshot(on: job.day) {
-            let report = DailyReport(snapshot: snapshot, settings: settings) { data.day($0) }
-            return Entry(kind: "daily", name: job.name, title: report.title, markdown: report.markdown,
-                         inProgress: snapshot.status == .partial, description: ReportSite.headline(snapshot, report.figures),
-                         parent: ("weekly", snapshot.date.isoWeekName), updated: snapshot.capturedAt)
-        }
+    /// The period of a weekly or monthly job, and the one before it.
+    func periods(_ job: Job) -> (period: PeriodFigures, before: PeriodFigures) {
         let kind: PeriodFigures.Kind = job.kind == "weekly" ? .week : .month
         let period = data.period(kind, containing: job.day)
-        var report = PeriodReport(period: period, before: data.period(kind, containing: period.first.adding(days: -1)),
-                                  settings: settings) { data.day($0)?.figures }
-        report.analytics = analytics
+        return (period, data.period(kind, containing: period.first.adding(days: -1)))
+    }
+
+    /// A job's entry: titles and figures, no rendering.
+    func entry(_ job: Job) -> Entry {
+        if job.kind == "daily", let (snapshot, figures) = data.day(job.day) {
+            let headline = ReportSite.headline(snapshot, figures)
+            return Entry(kind: "daily", name: job.name, title: "\(settings.title): daily report, \(snapshot.date)",
+                         inProgress: snapshot.status == .partial, description: headline,
+                         parent: ("weekly", snapshot.date.isoWeekName), updated: snapshot.capturedAt, summary: headline)
+        }
+        let (period, _) = periods(job)
         let description = period.closing.flatMap { closing in data.day(closing.date).map { ReportSite.headline(closing, $0.figures) } } ?? ""
-        return Entry(kind: job.kind, name: job.name, title: report.title, markdown: report.markdown, inProgress: period.inProgress,
-                     description: description, parent: job.kind == "weekly" ? ("monthly", period.last.monthName) : nil,
-                     updated: period.closing?.capturedAt ?? 0)
+        return Entry(kind: job.kind, name: job.name, title: "\(settings.title): \(job.kind == "weekly" ? "weekly" : "monthly") report, \(job.name)",
+                     inProgress: period.inProgress, description: description,
+                     parent: job.kind == "weekly" ? ("monthly", period.last.monthName) : nil,
+                     updated: period.closing?.capturedAt ?? 0, summary: ReportSite.periodHeadline(period))
+    }
+
+    /// A job's report as Markdown, and its charts as SVG files.
+    func report(_ job: Job) -> (markdown: String, charts: [SiteFile]) {
+        let folder = "reports/\(job.kind)/"
+        func images(_ figures: [ReportCharts.Figure]) -> (links: [(path: String, alt: String)], files: [SiteFile]) {
+            let paths = figures.map { "charts/\(job.name)-\($0.name).svg" }
+            return (zip(paths, figures).map { ($0, $1.chart.summary) },
+                    zip(paths, figures).map { SiteFile(path: folder + $0, text: $1.chart.svg) })
+        }
+        if job.kind == "daily", let snapshot = history.snapshot(on: job.day) {
+            var report = DailyReport(snapshot: snapshot, settings: settings) { data.day($0) }
+            let made = images(charts.day(job.day))
+            report.charts = made.links
+            return (report.markdown, made.files)
+        }
+        let (period, before) = periods(job)
+        var report = PeriodReport(period: period, before: before, settings: settings) { data.day($0)?.figures }
+        report.analytics = analytics
+        let made = images(period.closing == nil ? [] : charts.period(period))
+        report.charts = made.links
+        return (report.markdown, made.files)
     }
 
     /// The headline figures for link previews.
@@ -81,71 +113,15 @@ struct ReportSite: Sendable {
             + "DAU \(Display.count(snapshot.users.active))"
     }
 
-    /// Renders every report and the archive; each report (figures,
-    /// Markdown, HTML, page) is made on any core.
-    /// `extras` (the API, the CSV files, the dashboard) are made on the
-    /// same cores at the same time, first, since they are the longest.
-    /// `ready` gets each report's files as soon as they are made.
-    func files(alongside extras: [@Sendable () -> [SiteFile]] = [],
-               ready: (@Sendable ([SiteFile]) -> Void)? = nil) throws(MarkdownRenderer.Failure) -> (entries: [Entry], files: [SiteFile]) {
-        let jobs = jobs()
-        let renderer = MarkdownRenderer()
-        var names: [String: [String]] = [:]
-        for job in jobs { names[job.kind, default: []].append(job.name) }
-        let slots = UnsafeMutableBufferPointer<(Entry, [SiteFile]?)?>.allocate(capacity: jobs.count)
-        slots.initialize(repeating: nil)
-        defer { slots.deinitialize(); slots.deallocate() }
-        let extraSlots = UnsafeMutableBufferPointer<[SiteFile]>.allocate(capacity: extras.count)
-        extraSlots.initialize(repeating: [])
-        defer { extraSlots.deinitialize(); extraSlots.deallocate() }
-        let shared = SendableBuffer(slots), sharedExtras = SendableBuffer(extraSlots)
-        let siblings = names.mapValues { list in (list, Dictionary(uniqueKeysWithValues: list.enumerated().map { ($1, $0) })) }
-        DispatchQueue.concurrentPerform(iterations: extras.count + jobs.count) { index in
-            if index < extras.count {
-                sharedExtras.buffer[index] = extras[index]()
-                return
-            }
-            let entry = self.entry(jobs[index - extras.count])
-            let made = (try? renderer.html(from: entry.markdown)).map {
-                [ReportSite.markdownFile(entry), self.page(entry, content: $0, siblings: siblings[entry.kind]!)]
-            }
-            if let made, let ready { ready(made) }
-            shared.buffer[index - extras.count] = (entry, made)
-        }
-        var entries: [Entry] = []
-        var files: [SiteFile] = extraSlots.flatMap { $0 }
-        for slot in slots {
-            let (entry, made) = slot!
-            guard let made else { throw MarkdownRenderer.Failure(description: "cmark-gfm failed on \(entry.kind)/\(entry.name)") }
-            entries.append(entry)
-            files.append(contentsOf: made)
-        }
-        let archive = archive(entries)
-        ready?([archive])
-        files.append(archive)
-        return (entries, files)
-    }
-
-    /// The Markdown of a report, published beside its page.
-    static func markdownFile(_ entry: Entry) -> SiteFile {
-        SiteFile(path: "reports/\(entry.kind)/\(entry.name).md", text: entry.markdown)
-    }
-
-    /// The page of a report, with links to its neighbours and parent.
-    func page(_ entry: Entry, content: String, siblings kind: (names: [String], positions: [String: Int])) -> SiteFile {
-        let siblings = kind.names
-        let position = kind.positions[entry.name]!
-        var context: [String: Any] = [
-            "title": entry.title, "site_title": settings.title, "description": entry.description,
-            "root": "../../", "content": content, "markdown": "\(entry.name).md", "in_progress": entry.inProgress,
-        ]
-        if !baseURL.isEmpty { context["og_url"] = "\(baseURL)reports/\(entry.kind)/\(entry.name).html" }
-        if position > 0 { context["previous"] = ["href": "\(siblings[position - 1]).html", "label": siblings[position - 1]] }
-        if position + 1 < siblings.count { context["next"] = ["href": "\(siblings[position + 1]).html", "label": siblings[position + 1]] }
-        if let parent = entry.parent {
-            context["parent"] = ["href": "../\(parent.kind)/\(parent.name).html", "label": parent.kind == "weekly" ? "Week \(parent.name)" : "Month \(parent.name)"]
-        }
-        return SiteFile(path: "reports/\(entry.kind)/\(entry.name).html", text: templates.page(context))
+    /// A week's or a month's own figures for the feed: its active users
+    /// are its distinct users (a week) or the trailing 30 days' (a month),
+    /// never its last day's.
+    static func periodHeadline(_ period: PeriodFigures) -> String {
+        guard let closing = period.closing else { return "No snapshot in this period." }
+        let active = period.kind == .week ? "active in the week" : "active, 30 days"
+        return "MRR \(Display.money(closing.revenue.mrr, closing.revenue.currency)) · \(Display.count(closing.users.total)) users · "
+            + "\(Display.count(closing.users.premium)) premium · \(Display.count(period.active)) \(active) · "
+            + "\(Display.count(period.newUsers)) new · \(Display.plural(period.commands, "command"))"
     }
 
     /// `reports/index.html`: every report, newest first, grouped by month.

@@ -1,0 +1,55 @@
+/// A linear value axis with round ticks (1, 2, 2.5 or 5 times a power of
+/// ten), so that a chart reads `0 · 500 · 1,000`, never `0 · 437 · 874`.
+public struct ChartScale: Sendable, Equatable {
+    /// The lowest value drawn.
+    public let low: Double
+    /// The highest value drawn.
+    public let high: Double
+    /// The distance between ticks.
+    public let step: Double
+
+    /// A scale covering `values`, with about `ticks` intervals; zero is
+    /// always inside when `includeZero` (bars grow from it).
+    public init(covering values: [Double], includeZero: Bool, ticks: Int = 4) {
+        var low = values.min() ?? 0, high = values.max() ?? 0
+        if includeZero { low = min(low, 0); high = max(high, 0) }
+        if low == high {
+            // One value, or only zeros: a band around it.
+            let pad = low == 0 ? 1 : abs(low) / 2
+            if includeZero && low >= 0 { high = low + pad; low = min(low, 0) } else { low -= pad; high += pad }
+        }
+        let step = ChartScale.niceStep((high - low) / Double(max(1, ticks)))
+        self.step = step
+        self.low = (low / step).rounded(.down) * step
+        self.high = (high / step).rounded(.up) * step
+    }
+
+    /// The smallest round step at least `raw`.
+    static func niceStep(_ raw: Double) -> Double {
+        guard raw > 0, raw.isFinite else { return 1 }
+        var power = 1.0
+        while power * 10 <= raw { power *= 10 }
+        while power > raw { power /= 10 }
+        for factor in [1.0, 2.0, 2.5, 5.0, 10.0] where factor * power >= raw * (1 - 1e-9) { return factor * power }
+        return 10 * power
+    }
+
+    /// The ticks from `low` to `high`.
+    public var ticks: [Double] {
+        let count = Int(((high - low) / step).rounded())
+        return (0...max(0, count)).map { low + Double($0) * step }
+    }
+
+    /// Where `value` falls between `bottom` (low) and `top` (high), in pixels.
+    public func position(_ value: Double, bottom: Double, top: Double) -> Double {
+        guard high > low else { return bottom }
+        return bottom - (value - low) / (high - low) * (bottom - top)
+    }
+
+    /// Decimals a tick label needs for this step (0 for whole steps).
+    public var decimals: Int {
+        var decimals = 0, scaled = step
+        while decimals < 4 && abs(scaled - scaled.rounded()) > 1e-6 { scaled *= 10; decimals += 1 }
+        return decimals
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Metrics
+
+/// What a release was made of, kept beside it (`OUTPUT.releases/<id>.pages`,
+/// never in the state, which `build` only reads): each file's size and
+/// digest, and for each report the digest of its inputs and its files. A
+/// build renders again only the reports whose inputs changed, and links
+/// the others' files from the release `--output` points at.
+public struct PageRecord: Sendable, Equatable {
+    /// A file of the release.
+    public struct File: Sendable, Equatable {
+        /// Its size in bytes.
+        public var size: Int
+        /// Its content digest.
+        public var digest: UInt64
+    }
+
+    /// A report: the digest of what it was made from, and its files.
+    public struct Page: Sendable, Equatable {
+        /// The inputs' digest.
+        public var inputs: UInt64
+        /// Its files' paths.
+        public var files: [String]
+    }
+
+    /// Every file, by path.
+    public var files: [String: File] = [:]
+    /// Every report, by `kind/name`.
+    public var pages: [String: Page] = [:]
+
+    /// `.pages`, after the build id.
+    public static let suffix = ".pages"
+    static let header = "sentinel-pages 1"
+
+    /// An empty record.
+    public init() {}
+
+    /// The record of a site's files and reports.
+    public init(files: [SiteFile], pages: [String: Page]) {
+        for file in files { self.files[file.path] = File(size: file.size, digest: file.digest) }
+        self.pages = pages
+    }
+
+    /// The record as stored: a header line, then tab-separated lines.
+    public var text: String {
+        var lines = [PageRecord.header]
+        for path in files.keys.sorted() {
+            let file = files[path]!
+            lines.append("file\t\(path)\t\(file.size)\t\(PageRecord.hex(file.digest))")
+        }
+        for key in pages.keys.sorted() {
+            let page = pages[key]!
+            lines.append((["page", key, PageRecord.hex(page.inputs)] + page.files).joined(separator: "\t"))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A stored record; nil for anything else (it is then ignored: the
+    /// build renders every report).
+    public init?(text: String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first == Substring(PageRecord.header), lines.last == "" else { return nil }
+        lines.removeLast()
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            switch fields.first {
+            case "file":
+                guard fields.count == 4, let size = Int(fields[2]), let digest = UInt64(fields[3], radix: 16) else { return nil }
+                files[fields[1]] = File(size: size, digest: digest)
+            case "page":
+                guard fields.count >= 3, let inputs = UInt64(fields[2], radix: 16) else { return nil }
+                let paths = Array(fields[3...])
+                guard paths.allSatisfy({ files[$0] != nil }) else { return nil }
+                pages[fields[1]] = Page(inputs: inputs, files: paths)
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// The record of release `buildID`, if it has a readable one.
+    public static func read(releases: String, buildID: String) -> PageRecord? {
+        guard let bytes = try? AtomicFile.read("\(releases)/\(buildID)\(suffix)") else { return nil }
+        return PageRecord(text: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Stores the record of release `buildID` (atomically, unflushed: a
+    /// record lost in a crash reads as none, and the next build renders
+    /// every report).
+    func write(releases: String, buildID: String) throws(AtomicFile.Failure) {
+        try AtomicFile.write(Array(text.utf8), to: "\(releases)/\(buildID)\(PageRecord.suffix)", syncDirectory: false, syncFile: false)
+    }
+
+    static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+    }
+}

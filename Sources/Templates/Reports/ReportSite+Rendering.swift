@@ -1,0 +1,98 @@
+import Dispatch
+import Glibc
+import Metrics
+
+extension ReportSite {
+    /// A report's neighbours: the names of its kind, and where each is.
+    typealias Siblings = (names: [String], positions: [String: Int])
+
+    /// Renders every report whose inputs changed since `kept` (the current
+    /// release's record, with its folder) and keeps the others' files; the
+    /// archive. Each report (figures, Markdown, charts, HTML, page) is made
+    /// on any core. `extras` (the API, the CSV files, the dashboard) are
+    /// made on the same cores at the same time, first, since they are the
+    /// longest. `ready` gets each report's files as soon as they are made.
+    func files(alongside extras: [@Sendable () -> [SiteFile]] = [], kept: (record: PageRecord, folder: String)? = nil,
+               ready: (@Sendable ([SiteFile]) -> Void)? = nil)
+        throws(MarkdownRenderer.Failure) -> (entries: [Entry], files: [SiteFile], pages: [String: PageRecord.Page]) {
+        let jobs = jobs()
+        let renderer = MarkdownRenderer()
+        var names: [String: [String]] = [:]
+        for job in jobs { names[job.kind, default: []].append(job.name) }
+        let siblings = names.mapValues { list in (list, Dictionary(uniqueKeysWithValues: list.enumerated().map { ($1, $0) })) }
+        let common = commonInputs
+        typealias Made = (entry: Entry, files: [SiteFile]?, page: PageRecord.Page?)
+        let slots = UnsafeMutableBufferPointer<Made?>.allocate(capacity: jobs.count)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        let extraSlots = UnsafeMutableBufferPointer<[SiteFile]>.allocate(capacity: extras.count)
+        extraSlots.initialize(repeating: [])
+        defer { extraSlots.deinitialize(); extraSlots.deallocate() }
+        let shared = SendableBuffer(slots), sharedExtras = SendableBuffer(extraSlots)
+        DispatchQueue.concurrentPerform(iterations: extras.count + jobs.count) { index in
+            if index < extras.count {
+                sharedExtras.buffer[index] = extras[index]()
+                return
+            }
+            let job = jobs[index - extras.count]
+            let entry = self.entry(job)
+            let family = siblings[job.kind]!
+            let inputs = self.inputs(job, entry: entry, siblings: family, common: common)
+            if let inputs, let kept, let files = ReportSite.unchanged(kept.record.pages[job.key], inputs: inputs, in: kept) {
+                shared.buffer[index - extras.count] = (entry, files, PageRecord.Page(inputs: inputs, files: files.map(\.path)))
+                ready?(files)
+                return
+            }
+            let (markdown, charts) = self.report(job)
+            let made = (try? renderer.html(from: markdown)).map {
+                [SiteFile(path: "reports/\(job.kind)/\(job.name).md", text: markdown), self.page(entry, content: $0, siblings: family)] + charts
+            }
+            if let made, let ready { ready(made) }
+            shared.buffer[index - extras.count] = (entry, made, inputs.map { PageRecord.Page(inputs: $0, files: (made ?? []).map(\.path)) })
+        }
+        var entries: [Entry] = []
+        var files: [SiteFile] = extraSlots.flatMap { $0 }
+        var pages: [String: PageRecord.Page] = [:]
+        for (slot, job) in zip(slots, jobs) {
+            let made = slot!
+            guard let made = made.files else { throw MarkdownRenderer.Failure(description: "cmark-gfm failed on \(job.kind)/\(job.name)") }
+            entries.append(slot!.entry)
+            files.append(contentsOf: made)
+            if let page = slot!.page { pages[job.key] = page }
+        }
+        let archive = archive(entries)
+        ready?([archive])
+        files.append(archive)
+        return (entries, files, pages)
+    }
+
+    /// The kept files of a report whose inputs are those recorded, when
+    /// the current release still has each at its recorded size.
+    static func unchanged(_ page: PageRecord.Page?, inputs: UInt64, in kept: (record: PageRecord, folder: String)) -> [SiteFile]? {
+        guard let page, page.inputs == inputs else { return nil }
+        var files: [SiteFile] = []
+        for path in page.files {
+            var info = stat()
+            guard let file = kept.record.files[path], stat("\(kept.folder)/\(path)", &info) == 0, Int(info.st_size) == file.size else { return nil }
+            files.append(SiteFile(kept: path, size: file.size, digest: file.digest))
+        }
+        return files
+    }
+
+    /// The page of a report, with links to its neighbours and parent.
+    func page(_ entry: Entry, content: String, siblings kind: Siblings) -> SiteFile {
+        let siblings = kind.names
+        let position = kind.positions[entry.name]!
+        var context: [String: Any] = [
+            "title": entry.title, "site_title": settings.title, "description": entry.description,
+            "root": "../../", "content": content, "markdown": "\(entry.name).md", "in_progress": entry.inProgress,
+        ]
+        if !baseURL.isEmpty { context["og_url"] = "\(baseURL)reports/\(entry.kind)/\(entry.name).html" }
+        if position > 0 { context["previous"] = ["href": "\(siblings[position - 1]).html", "label": siblings[position - 1]] }
+        if position + 1 < siblings.count { context["next"] = ["href": "\(siblings[position + 1]).html", "label": siblings[position + 1]] }
+        if let parent = entry.parent {
+            context["parent"] = ["href": "../\(parent.kind)/\(parent.name).html", "label": parent.kind == "weekly" ? "Week \(parent.name)" : "Month \(parent.name)"]
+        }
+        return SiteFile(path: "reports/\(entry.kind)/\(entry.name).html", text: templates.page(context))
+    }
+}
