@@ -16,41 +16,36 @@ extension ReportCharts {
     /// and the MRR as a line on its own axis; version 1 days show new and
     /// churned MRR.
     func movements(_ days: [LocalDay], title: String) -> SVGChart {
-        let snapshots = days.map { data.day($0)?.snapshot }
-        // new, expansion, contraction, churn, reactivation, as in the file.
+        let points = days.map(point)
         func part(_ kind: Int, sign: Double) -> [Double?] {
-            snapshots.map { snapshot -> Double? in
-                guard let snapshot else { return nil }
-                if let moved = snapshot.analytics?.movements { return sign * ReportCharts.double(moved[kind]) }
-                switch kind {
-                case 0: return ReportCharts.double(snapshot.revenue.newMRR)
-                case 3: return -ReportCharts.double(snapshot.revenue.churnedMRR)
-                default: return nil
-                }
+            points.map { point in
+                guard let point else { return nil }
+                // A version 1 day has new and churned MRR only: no bar of the other kinds.
+                let value = point.movements[kind]
+                return value == .zero && kind != 0 && kind != 3 ? nil : sign * ReportCharts.double(value)
             }
         }
-        let known = snapshots.compactMap { $0 }
+        let known = points.compactMap { $0 }
         var totals = [Money](repeating: .zero, count: 5)
-        for snapshot in known {
-            let moved = snapshot.analytics?.movements ?? [snapshot.revenue.newMRR, .zero, .zero, snapshot.revenue.churnedMRR, .zero]
-            for kind in 0..<5 { totals[kind] = totals[kind] + moved[kind] }
+        for point in known {
+            for kind in 0..<5 { totals[kind] = totals[kind] + point.movements[kind] }
         }
         let money = { (value: Money) in Display.money(value, self.revenueCurrency) }
         var summary = "\(title): "
         if let first = known.first, let last = known.last {
-            summary += "MRR \(money(first.revenue.mrr)) on \(first.date), \(money(last.revenue.mrr)) on \(last.date); "
+            summary += "MRR \(money(first.mrr)) on \(first.date), \(money(last.mrr)) on \(last.date); "
             summary += "new \(money(totals[0])), expansion \(money(totals[1])), reactivation \(money(totals[4])), "
             summary += "contraction \(money(totals[2])), churned \(money(totals[3])); net \(money(RevenueRetention.net(totals)))."
         } else {
             summary += "no data."
         }
-        return SVGChart(title: title, labels: days.map(ReportCharts.shortDate), series: [
+        return SVGChart(title: title, labels: labels(days, points), series: [
             SVGChart.Series("New", part(0, sign: 1), style: .bar, color: 2),
             SVGChart.Series("Expansion", part(1, sign: 1), style: .bar, color: 5),
             SVGChart.Series("Reactivation", part(4, sign: 1), style: .bar, color: 3),
             SVGChart.Series("Contraction", part(2, sign: -1), style: .bar, color: 6),
             SVGChart.Series("Churned", part(3, sign: -1), style: .bar, color: 1),
-            SVGChart.Series("MRR (right axis)", snapshots.map { $0.map { ReportCharts.double($0.revenue.mrr) } }, style: .line, right: true, color: 0),
+            SVGChart.Series("MRR (right axis)", points.map { $0.map { ReportCharts.double($0.mrr) } }, style: .line, right: true, color: 0),
         ], left: .money(revenueCurrency), right: .money(revenueCurrency), summary: summary)
     }
 }

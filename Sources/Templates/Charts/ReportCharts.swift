@@ -15,15 +15,58 @@ public struct ReportCharts: Sendable {
     /// The site's snapshots and figures.
     public let data: SiteData
 
+    /// What the charts show of a day, gathered once for every chart that
+    /// shows it (a day is in 30 daily charts and in its period's).
+    struct Point: Sendable {
+        var date: LocalDay
+        var label: String
+        var dau = 0, commands = 0, errors = 0
+        var mrr = Money.zero, cost = Money.zero
+        /// new, expansion, contraction, churn, reactivation; version 1: new and churned MRR only.
+        var movements: [Money] = []
+    }
+
+    /// By day ordinal from the first snapshot's; nil for a day without one.
+    let points: [Point?]
+    let firstOrdinal: Int
+
     /// Charts over `data`.
-    public init(data: SiteData) { self.data = data }
+    public init(data: SiteData) {
+        self.data = data
+        let snapshots = data.history.snapshots
+        firstOrdinal = snapshots.first?.date.ordinal ?? 0
+        var points = [Point?](repeating: nil, count: (snapshots.last?.date.ordinal ?? -1) - firstOrdinal + 1)
+        for snapshot in snapshots {
+            var point = Point(date: snapshot.date, label: ReportCharts.shortDate(snapshot.date))
+            point.dau = snapshot.users.active
+            point.commands = snapshot.engagement.commands
+            point.errors = snapshot.engagement.errors
+            point.mrr = snapshot.revenue.mrr
+            point.cost = snapshot.costs.apiTotal + snapshot.costs.infrastructure
+            point.movements = snapshot.analytics?.movements ?? [snapshot.revenue.newMRR, .zero, .zero, snapshot.revenue.churnedMRR, .zero]
+            points[snapshot.date.ordinal - firstOrdinal] = point
+        }
+        self.points = points
+    }
+
+    /// The point of a day, if it has a snapshot.
+    func point(_ day: LocalDay) -> Point? {
+        let index = day.ordinal - firstOrdinal
+        return index >= 0 && index < points.count ? points[index] : nil
+    }
+
+    /// `11-24`: a date as a category label.
+    static func shortDate(_ day: LocalDay) -> String {
+        let (_, month, date) = day.components
+        return "\(month < 10 ? "0" : "")\(month)-\(date < 10 ? "0" : "")\(date)"
+    }
 
     var revenueCurrency: String { data.history.snapshots.last?.revenue.currency ?? "USD" }
     var costCurrency: String { data.history.snapshots.last?.costs.currency ?? "USD" }
 
     /// The charts of a day's report, those its data allows.
     public func day(_ day: LocalDay) -> [Figure] {
-        guard let snapshot = data.day(day)?.snapshot else { return [] }
+        guard let snapshot = data.history.snapshot(on: day) else { return [] }
         var figures: [Figure] = []
         if let hours = hours(snapshot) { figures.append(Figure(name: "hours", chart: hours)) }
         let days = (0..<30).map { day.adding(days: $0 - 29) }
@@ -43,7 +86,7 @@ public struct ReportCharts: Sendable {
             let hour = Int(calendar.clockMs(of: start + Int64(index) * DayCalendar.hourMs) / DayCalendar.hourMs)
             return hour < 10 ? "0\(hour)" : "\(hour)"
         }
-        let before = data.day(day.adding(days: -1))?.snapshot.analytics?.hourly.commands
+        let before = data.history.snapshot(on: day.adding(days: -1))?.analytics?.hourly.commands
         func padded(_ values: [Int]?) -> [Double?] { (0..<count).map { $0 < (values?.count ?? 0) ? Double(values![$0]) : nil } }
         var series = [SVGChart.Series("Commands, \(day)", padded(hourly.commands), style: .bar, color: 0)]
         if let before { series.append(SVGChart.Series("Commands, \(day.adding(days: -1))", padded(before), style: .dashed, color: 9)) }
@@ -61,51 +104,50 @@ public struct ReportCharts: Sendable {
 
     /// Active users (line) against commands and errors (right axis) per day.
     func activity(_ days: [LocalDay], title: String) -> SVGChart {
-        let snapshots = days.map { data.day($0)?.snapshot }
-        let dau = snapshots.map { $0.map { Double($0.users.active) } }
-        let commands = snapshots.map { $0.map { Double($0.engagement.commands) } }
-        let errors = snapshots.map { $0.map { Double($0.engagement.errors) } }
-        let known = snapshots.compactMap { $0 }
+        let points = days.map(point)
+        let known = points.compactMap { $0 }
         var summary = "\(title): "
         if let first = known.first, let last = known.last {
-            let peak = known.max { $0.users.active < $1.users.active }!
-            summary += "active users \(Display.count(first.users.active)) on \(first.date), \(Display.count(last.users.active)) on \(last.date)"
-            summary += " (most: \(Display.count(peak.users.active)) on \(peak.date)); "
-            summary += "\(Display.count(known.reduce(0) { $0 + $1.engagement.commands })) commands and "
-            summary += "\(Display.plural(known.reduce(0) { $0 + $1.engagement.errors }, "error"))."
+            let peak = known.max { $0.dau < $1.dau }!
+            summary += "active users \(Display.count(first.dau)) on \(first.date), \(Display.count(last.dau)) on \(last.date)"
+            summary += " (most: \(Display.count(peak.dau)) on \(peak.date)); "
+            summary += "\(Display.count(known.reduce(0) { $0 + $1.commands })) commands and "
+            summary += "\(Display.plural(known.reduce(0) { $0 + $1.errors }, "error"))."
         } else {
             summary += "no data."
         }
-        return SVGChart(title: title, labels: days.map(ReportCharts.shortDate), series: [
-            SVGChart.Series("Commands (right axis)", commands, style: .bar, right: true, color: 5),
-            SVGChart.Series("Errors (right axis)", errors, style: .line, right: true, color: 1),
-            SVGChart.Series("Active users", dau, style: .line, color: 0),
+        return SVGChart(title: title, labels: labels(days, points), series: [
+            SVGChart.Series("Commands (right axis)", points.map { $0.map { Double($0.commands) } }, style: .bar, right: true, color: 5),
+            SVGChart.Series("Errors (right axis)", points.map { $0.map { Double($0.errors) } }, style: .line, right: true, color: 1),
+            SVGChart.Series("Active users", points.map { $0.map { Double($0.dau) } }, style: .line, color: 0),
         ], left: .count, right: .count, summary: summary)
     }
 
     /// MRR (line) against the day's costs (bars, an axis of their own:
     /// they are a small part of revenue).
     func revenue(_ days: [LocalDay], title: String) -> SVGChart {
-        let snapshots = days.map { data.day($0)?.snapshot }
-        let known = snapshots.compactMap { $0 }
+        let points = days.map(point)
+        let known = points.compactMap { $0 }
         var summary = "\(title): "
         if let first = known.first, let last = known.last {
-            let costs = known.reduce(Money.zero) { $0 + $1.costs.apiTotal + $1.costs.infrastructure }
-            summary += "MRR \(Display.money(first.revenue.mrr, revenueCurrency)) on \(first.date), "
-            summary += "\(Display.money(last.revenue.mrr, revenueCurrency)) on \(last.date); "
+            let costs = known.reduce(Money.zero) { $0 + $1.cost }
+            summary += "MRR \(Display.money(first.mrr, revenueCurrency)) on \(first.date), "
+            summary += "\(Display.money(last.mrr, revenueCurrency)) on \(last.date); "
             summary += "costs \(Display.money(costs, costCurrency)) in all."
         } else {
             summary += "no data."
         }
-        return SVGChart(title: title, labels: days.map(ReportCharts.shortDate), series: [
-            SVGChart.Series("Costs, \(costCurrency) (right axis)", snapshots.map { $0.map { ReportCharts.double($0.costs.apiTotal + $0.costs.infrastructure) } },
-                            style: .bar, right: true, color: 4),
-            SVGChart.Series("MRR, \(revenueCurrency)", snapshots.map { $0.map { ReportCharts.double($0.revenue.mrr) } }, style: .line, color: 0),
+        return SVGChart(title: title, labels: labels(days, points), series: [
+            SVGChart.Series("Costs, \(costCurrency) (right axis)", points.map { $0.map { ReportCharts.double($0.cost) } }, style: .bar, right: true, color: 4),
+            SVGChart.Series("MRR, \(revenueCurrency)", points.map { $0.map { ReportCharts.double($0.mrr) } }, style: .line, color: 0),
         ], left: .money(revenueCurrency), right: .money(costCurrency), summary: summary)
     }
 
-    /// `11-24`: a date as a category label.
-    static func shortDate(_ day: LocalDay) -> String { String(day.description.dropFirst(5)) }
+    /// The days' labels, made once per day.
+    func labels(_ days: [LocalDay], _ points: [Point?]) -> [String] {
+        zip(days, points).map { $1?.label ?? ReportCharts.shortDate($0) }
+    }
+
 
     /// Money as a chart value (drawing only; figures stay exact in text).
     static func double(_ money: Money) -> Double { Double(money.micros) / 1_000_000 }

@@ -15,15 +15,16 @@ enum SVGText {
             case "'": out += "&#39;"
             case "\t", "\n", "\r": out += " "
             default:
-                let value = scalar.value
-                if value < 0x20 || value == 0x7F || (0xFDD0...0xFDEF).contains(value) || value & 0xFFFE == 0xFFFE {
-                    out += "\u{FFFD}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+                if isForbidden(scalar) { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
             }
         }
         return out
+    }
+
+    /// Control characters and non-characters: not allowed in XML 1.0.
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x20 || value == 0x7F || (0xFDD0...0xFDEF).contains(value) || value & 0xFFFE == 0xFFFE
     }
 
     /// `12`, `12.5`: a coordinate rounded to tenths (half away from zero),

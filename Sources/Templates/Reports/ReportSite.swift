@@ -90,7 +90,7 @@ struct ReportSite: Sendable {
         func images(_ figures: [ReportCharts.Figure]) -> (links: [(path: String, alt: String)], files: [SiteFile]) {
             let paths = figures.map { "charts/\(job.name)-\($0.name).svg" }
             return (zip(paths, figures).map { ($0, $1.chart.summary) },
-                    zip(paths, figures).map { SiteFile(path: folder + $0, text: $1.chart.svg) })
+                    zip(paths, figures).map { SiteFile(path: folder + $0, bytes: $1.chart.svgBytes) })
         }
         if job.kind == "daily", let snapshot = history.snapshot(on: job.day) {
             var report = DailyReport(snapshot: snapshot, settings: settings) { data.day($0) }

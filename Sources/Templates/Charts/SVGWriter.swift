@@ -1,0 +1,56 @@
+/// An SVG document being written as bytes: markup, escaped text and
+/// coordinates rounded to tenths, with no intermediate strings (a build
+/// draws thousands of charts).
+struct SVGWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    /// Markup as written.
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Markup made at run time (a colour, a class).
+    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// Text for an element or an attribute value (`SVGText.escape`).
+    mutating func text(_ text: String) {
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": raw("&amp;")
+            case "<": raw("&lt;")
+            case ">": raw("&gt;")
+            case "\"": raw("&quot;")
+            case "'": raw("&#39;")
+            case "\t", "\n", "\r": bytes.append(0x20)
+            default:
+                if scalar.isASCII && scalar.value >= 0x20 && scalar.value != 0x7F {
+                    bytes.append(UInt8(scalar.value))
+                } else if SVGText.isForbidden(scalar) {
+                    raw("\u{FFFD}")
+                } else {
+                    UTF8.encode(scalar) { bytes.append($0) }
+                }
+            }
+        }
+    }
+
+    /// `12`, `12.5`, `-3`: a coordinate rounded to tenths (half away from zero).
+    mutating func number(_ value: Double) {
+        let tenths = Int((value * 10).rounded())
+        if tenths < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = abs(tenths)
+        integer(magnitude / 10)
+        if magnitude % 10 != 0 {
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(UInt8(48 + magnitude % 10))
+        }
+    }
+
+    /// A non-negative integer.
+    mutating func integer(_ value: Int) {
+        if value >= 10 { integer(value / 10) }
+        bytes.append(UInt8(48 + value % 10))
+    }
+}
