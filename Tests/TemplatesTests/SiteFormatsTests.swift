@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func entryIDsDoNotDependOnTheAddress() {
-        let item = AtomFeed.Item(kind: "daily", name: "2026-10-25", title: "t", summary: "s", updated: 0)
+        let item = AtomFeed.Item(kind: "daily", name: "2026-10-25", title: "t", summary: { "s" }, updated: 0)
         let here = AtomFeed(title: "S", baseURL: "https://a.example/", items: [item])
         let there = AtomFeed(title: "S", baseURL: "", items: [item])
         #expect(here.entryID(item) == there.entryID(item))
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func feedKeepsTheNewestFifty() {
-        let items = (0..<60).map { AtomFeed.Item(kind: "daily", name: "d\($0)", title: "t", summary: "", updated: Int64($0) * 86_400_000) }
+        let items = (0..<60).map { AtomFeed.Item(kind: "daily", name: "d\($0)", title: "t", summary: { "" }, updated: Int64($0) * 86_400_000) }
         let text = String(decoding: AtomFeed(title: "S", baseURL: "", items: items).file().bytes, as: UTF8.self)
         #expect(text.components(separatedBy: "<entry>").count - 1 == 50)
         #expect(text.contains(":daily:d59<") && !text.contains(":daily:d9<"))

@@ -8,7 +8,8 @@ struct AtomFeed {
         let kind: String
         let name: String
         let title: String
-        let summary: String
+        /// Made for the entries the feed lists only.
+        let summary: () -> String
         let updated: Int64
     }
 
@@ -43,7 +44,7 @@ struct AtomFeed {
             xml += "    <id>\(AtomFeed.escape(entryID(item)))</id>\n"
             xml += "    <updated>\(Timestamp.format(ms: item.updated))</updated>\n"
             xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(AtomFeed.escape(href))\"/>\n"
-            xml += "    <summary>\(AtomFeed.escape(item.summary))</summary>\n"
+            xml += "    <summary>\(AtomFeed.escape(item.summary()))</summary>\n"
             xml += "  </entry>\n"
         }
         xml += "</feed>\n"

@@ -42,7 +42,8 @@ public struct SiteContent: Sendable {
         var files = reportFiles
         // Complete reports only: a day or a period in progress is not news yet.
         files.append(AtomFeed(title: data.settings.title, baseURL: data.baseURL, items: entries.filter { !$0.inProgress }.map {
-            AtomFeed.Item(kind: $0.kind, name: $0.name, title: $0.title, summary: $0.summary, updated: $0.updated)
+            let job = $0.job
+            return AtomFeed.Item(kind: $0.kind, name: $0.name, title: $0.title, summary: { site.summary(job) }, updated: $0.updated)
         }).file())
         files.append(contentsOf: templates.assets.map { SiteFile(path: $0.path, bytes: $0.bytes) })
         ready?(Array(files[reportFiles.count...]))

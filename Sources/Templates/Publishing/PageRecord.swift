@@ -57,12 +57,25 @@ public struct PageRecord: Sendable, Equatable {
 
     /// A stored record; nil for anything else (it is then ignored: the
     /// build renders every report).
-    public init?(text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first == Substring(PageRecord.header), lines.last == "" else { return nil }
-        lines.removeLast()
-        for line in lines.dropFirst() {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+    public init?(text: String) { self.init(bytes: Array(text.utf8)) }
+
+    /// A stored record from its bytes, read field by field.
+    init?(bytes: [UInt8]) {
+        let header = Array(PageRecord.header.utf8)
+        guard bytes.count > header.count, Array(bytes[..<header.count]) == header, bytes[header.count] == 0x0A, bytes.last == 0x0A else {
+            return nil
+        }
+        var start = header.count + 1
+        while start < bytes.count {
+            var end = start
+            while bytes[end] != 0x0A { end += 1 }
+            var fields: [String] = []
+            var from = start
+            for index in start...end where index == end || bytes[index] == 0x09 {
+                fields.append(String(decoding: bytes[from..<index], as: UTF8.self))
+                from = index + 1
+            }
+            start = end + 1
             switch fields.first {
             case "file":
                 guard fields.count == 4, let size = Int(fields[2]), let digest = UInt64(fields[3], radix: 16) else { return nil }
@@ -81,7 +94,7 @@ public struct PageRecord: Sendable, Equatable {
     /// The record of release `buildID`, if it has a readable one.
     public static func read(releases: String, buildID: String) -> PageRecord? {
         guard let bytes = try? AtomicFile.read("\(releases)/\(buildID)\(suffix)") else { return nil }
-        return PageRecord(text: String(decoding: bytes, as: UTF8.self))
+        return PageRecord(bytes: bytes)
     }
 
     /// Stores the record of release `buildID` (atomically, unflushed: a

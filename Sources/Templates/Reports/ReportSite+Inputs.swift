@@ -41,7 +41,20 @@ extension ReportSite {
             guard let days = history.digest(from: before.first.adding(days: -29), through: period.last) else { return nil }
             hasher.combine(word: days)
             let rows = ReportSections.periodRows(period, analytics)
-            hasher.combine(Array("\(rows.cohorts)|\(rows.in7)|\(rows.in30)".utf8))
+            for cohort in rows.cohorts {
+                hasher.combine(word: UInt64(cohort.monday.ordinal))
+                hasher.combine(word: UInt64(cohort.size))
+                hasher.combine(word: cohort.lastInProgress ? 1 : 0)
+                for active in cohort.active { hasher.combine(word: active.map { UInt64($0) } ?? UInt64.max) }
+                hasher.combine(word: UInt64.max - 1)
+            }
+            for row in rows.in7 {
+                for word in [row.cohort.ordinal, row.registered, row.activated, row.returned, row.converted] { hasher.combine(word: UInt64(bitPattern: Int64(word))) }
+            }
+            hasher.combine(word: UInt64.max - 2)
+            for row in rows.in30 {
+                for word in [row.cohort.ordinal, row.registered, row.converted] { hasher.combine(word: UInt64(bitPattern: Int64(word))) }
+            }
         }
         return hasher.value
     }

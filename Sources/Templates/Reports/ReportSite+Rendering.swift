@@ -84,7 +84,7 @@ extension ReportSite {
         let siblings = kind.names
         let position = kind.positions[entry.name]!
         var context: [String: Any] = [
-            "title": entry.title, "site_title": settings.title, "description": entry.description,
+            "title": entry.title, "site_title": settings.title, "description": description(entry.job),
             "root": "../../", "content": content, "markdown": "\(entry.name).md", "in_progress": entry.inProgress,
         ]
         if !baseURL.isEmpty { context["og_url"] = "\(baseURL)reports/\(entry.kind)/\(entry.name).html" }

@@ -33,12 +33,11 @@ struct ReportSite: Sendable {
         let name: String
         let title: String
         let inProgress: Bool
-        let description: String
         let parent: (kind: String, name: String)?
         /// Capture time of the snapshot whose figures it shows.
         let updated: Int64
-        /// The feed's summary: the period's own figures.
-        let summary: String
+        /// What it was made from.
+        let job: Job
     }
 
     /// What a report is made from: a day, or the first day of a period.
@@ -68,20 +67,29 @@ struct ReportSite: Sendable {
         return (period, data.period(kind, containing: period.first.adding(days: -1)))
     }
 
-    /// A job's entry: titles and figures, no rendering.
+    /// A job's entry: titles and dates, no figures (every build lists
+    /// every report; most are not rendered again).
     func entry(_ job: Job) -> Entry {
-        if job.kind == "daily", let (snapshot, figures) = data.day(job.day) {
-            let headline = ReportSite.headline(snapshot, figures)
-            return Entry(kind: "daily", name: job.name, title: "\(settings.title): daily report, \(snapshot.date)",
-                         inProgress: snapshot.status == .partial, description: headline,
-                         parent: ("weekly", snapshot.date.isoWeekName), updated: snapshot.capturedAt, summary: headline)
+        if job.kind == "daily", let snapshot = history.snapshot(on: job.day) {
+            return Entry(kind: "daily", name: job.name, title: "\(settings.title): daily report, \(job.name)",
+                         inProgress: snapshot.status == .partial, parent: ("weekly", job.day.isoWeekName), updated: snapshot.capturedAt, job: job)
         }
         let (period, _) = periods(job)
-        let description = period.closing.flatMap { closing in data.day(closing.date).map { ReportSite.headline(closing, $0.figures) } } ?? ""
         return Entry(kind: job.kind, name: job.name, title: "\(settings.title): \(job.kind == "weekly" ? "weekly" : "monthly") report, \(job.name)",
-                     inProgress: period.inProgress, description: description,
-                     parent: job.kind == "weekly" ? ("monthly", period.last.monthName) : nil,
-                     updated: period.closing?.capturedAt ?? 0, summary: ReportSite.periodHeadline(period))
+                     inProgress: period.inProgress, parent: job.kind == "weekly" ? ("monthly", period.last.monthName) : nil,
+                     updated: period.closing?.capturedAt ?? 0, job: job)
+    }
+
+    /// A report's description for link previews: its closing day's headline.
+    func description(_ job: Job) -> String {
+        let day = job.kind == "daily" ? job.day : periods(job).period.closing?.date
+        guard let day, let (snapshot, figures) = data.day(day) else { return "" }
+        return ReportSite.headline(snapshot, figures)
+    }
+
+    /// A report's summary in the feed: a day's headline, a period's own figures.
+    func summary(_ job: Job) -> String {
+        job.kind == "daily" ? description(job) : ReportSite.periodHeadline(periods(job).period)
     }
 
     /// A job's report as Markdown, and its charts as SVG files.
