@@ -197,7 +197,8 @@ window.addEventListener("load", function () {{
 
 def problems_in_log(log: str) -> "list[str]":
     """What Chromium logged against the pages: script errors, CSP violations
-    (support.console_errors), and resources that failed to load."""
+    (support.console_errors), and resources that failed to load (headless
+    Chromium logs no line for a missing image: naturalWidth shows it)."""
     found = support.console_errors(log)
     found += [line for line in log.splitlines() if "CONSOLE" in line and "Failed to load resource" in line
               and line not in found]
@@ -385,9 +386,11 @@ class ReportPagesInBrowserTests(unittest.TestCase):
         os.symlink(DEMO.root / "reports/daily/charts", control / "charts")
         page = Path(DEMO.root, f"reports/daily/{DEMO_DAILY}.html").read_text("utf-8")
         planted = page.replace("</main>", '<script>document.title = "ran";</script>'
-                               f'<p><img src="charts/{DEMO_DAILY}-missing.svg" alt="missing"></p>'
-                               f'<p><img src="charts/{DEMO_DAILY}-hours.svg" width="1400" alt="too wide"></p></main>', 1)
-        self_check = planted != page
+                               f'<p><img src="charts/{DEMO_DAILY}-missing.svg" alt="missing"></p></main>'
+                               # Outside main, where the site's stylesheet does not fit images to the column.
+                               f'<p><img src="charts/{DEMO_DAILY}-hours.svg" width="1400" alt="too wide"></p>', 1)
+        if planted == page:
+            raise RuntimeError("the daily page has no </main> to plant the control in")
         (control / "planted.html").write_text(planted, "utf-8")
         cls.server = support.HTTPServer(cls.www)
         try:
@@ -396,7 +399,6 @@ class ReportPagesInBrowserTests(unittest.TestCase):
         except Exception:
             cls.server.stop()
             raise
-        assert self_check, "the daily page has no </main> to plant the control in"
 
     @classmethod
     def tearDownClass(cls):
@@ -436,12 +438,8 @@ class ReportPagesInBrowserTests(unittest.TestCase):
     def test_pages_fit_a_desktop_window(self):
         self.assert_fits(1280)
 
-    @unittest.expectedFailure
     def test_pages_fit_a_phone(self):
-        """KNOWN PRODUCT BUG (remove this decorator once fixed): the charts are
-        <img> of their intrinsic 560 px and site-template/assets/style.css has
-        no `img { max-width: 100%; height: auto }`, so at 390 px every chart
-        spans 16..576 px and the document scrolls sideways."""
+        """At 390 px the charts shrink to the column (style.css's `main img`)."""
         self.assert_fits(390)
 
     def test_the_measure_catches_a_planted_fault(self):
@@ -659,6 +657,7 @@ class DailyMailTests(unittest.TestCase):
                     for image in entry["images"]:
                         self.assertGreater(image["naturalWidth"], 0, f"{image['src']} did not load")
                         self.assertLessEqual(image["right"], entry["innerWidth"], image)
+                    self.assertLessEqual(entry["scrollWidth"], entry["innerWidth"] + 1, "the mail scrolls sideways")
             shot = SCREENSHOTS / "mail-390.png"
             log = screenshot(f"http://127.0.0.1:{server.port}/mail.html", shot, 390, 1900, str(folder),
                              f"http://127.0.0.1:{server.port}")
@@ -697,9 +696,10 @@ class OneDayRerunTests(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.plain = cls.scenario(cls, "plain")
+        cls.plain = cls.scenario("plain")
 
-    def scenario(self, name: str, before=None) -> dict:
+    @staticmethod
+    def scenario(name: str, before=None) -> dict:
         """Generates the state, builds OUT, calls before(out) if given, adds
         a day and builds OUT again and a fresh output. Returns the folders
         and the rerun's result."""
@@ -774,13 +774,10 @@ class OneDayRerunTests(unittest.TestCase):
         self.assertTrue((Path(s["out"]) / s["victim"]).is_file())
         self.assertSameTree(s["out"], s["fresh"])
 
-    @unittest.expectedFailure
     def test_a_kept_file_resized_in_the_previous_release_is_rendered_again(self):
-        """KNOWN PRODUCT BUG (remove this decorator once fixed): a kept chart
-        whose size changed in the live release makes the build render its
-        report again (as site.md says), but the new release links the damaged
-        file anyway, since its rendered bytes match the record's digest: the
-        published chart differs from a fresh build's."""
+        """A kept chart whose size changed in the live release makes the build
+        render its report again, and the new release holds the rendered
+        bytes, not the damaged file."""
         def resize(path: Path):
             data = path.read_bytes()
             path.unlink()   # a new inode: the release before keeps the original bytes
@@ -791,13 +788,10 @@ class OneDayRerunTests(unittest.TestCase):
                          "the report whose chart changed size is rendered again")
         self.assertSameTree(s["out"], s["fresh"])
 
-    @unittest.expectedFailure
     def test_a_rebuild_of_the_same_state_restores_a_deleted_chart(self):
-        """KNOWN PRODUCT BUG (remove this decorator once fixed): with a chart
-        file deleted from the live release, a build of the same state renders
-        that report again ("rendered 1 reports") but its build id is the live
-        one, so it reports "OUT is up to date" and throws the file away: the
-        published site keeps a broken <img>."""
+        """With a chart file deleted from the live release, a build of the
+        same state renders that report again; its build id is the live one,
+        so the file is put back into the live release."""
         s = self.scenario("deleted-then-same-state")
         gone = "reports/daily/charts/2026-09-01-activity.svg"
         self.assertIn(gone, record_files(s["out"]))

@@ -22,7 +22,8 @@ struct PeriodSummary {
         let kind = period.kind
         let previous = data.period(kind, containing: period.first.adding(days: -1))
         let closing = period.closing!, earlier = previous.closing
-        let revenue = configuration.revenueCurrency, cost = configuration.costCurrency
+        // The snapshot's own currencies, as every page shows them.
+        let revenue = closing.revenue.currency, cost = closing.costs.currency
         let hasBefore = !previous.days.isEmpty
         // No period before (a new site): no change, not empty brackets.
         func against(_ change: String) -> String { change.isEmpty ? "" : " (\(change))" }

@@ -51,9 +51,9 @@ public struct SiteBuild {
         do { release = try StagedRelease(target.publisher) } catch {
             throw JobFailure(.failure, step: "publish", path: error.path, error.description)
         }
-        let files: [SiteFile], record: PageRecord
+        let files: [SiteFile], record: PageRecord, repairs: [String]
         let kept = release.record.flatMap { record in release.currentFolder.map { (record, $0) } }
-        do { (files, record) = try SiteContent(data: data, templates: templates).files(kept: kept, ready: release.add) } catch {
+        do { (files, record, repairs) = try SiteContent(data: data, templates: templates).files(kept: kept, ready: release.add) } catch {
             release.abandon()
             throw JobFailure(.failure, step: "render", path: nil, error.description)
         }
@@ -63,11 +63,12 @@ public struct SiteBuild {
         progress("[2/3] rendered \(Format.grouped(rendered)) reports\(unchanged), the dashboard, the API and the CSV files (\(Format.grouped(files.count)) files) in \(clock.lap())")
 
         let outcome: SitePublisher.Outcome
-        do { outcome = try release.publish(files, record: record) } catch {
+        do { outcome = try release.publish(files, record: record, repairs: repairs) } catch {
             throw JobFailure(.failure, step: "publish", path: error.path, error.description)
         }
         if outcome.unchanged {
-            progress("[3/3] \(output) is up to date (build \(outcome.buildID)) in \(clock.lap())")
+            let repaired = outcome.repaired == 0 ? "" : "; \(Format.grouped(outcome.repaired)) files it had lost put back"
+            progress("[3/3] \(output) is up to date (build \(outcome.buildID))\(repaired) in \(clock.lap())")
         } else {
             progress("[3/3] published \(output) -> \(output).releases/\(outcome.buildID): \(outcome.written) files written, \(outcome.linked) unchanged in \(clock.lap())")
         }

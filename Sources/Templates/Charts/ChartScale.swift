@@ -24,6 +24,19 @@ public struct ChartScale: Sendable, Equatable {
         self.high = (high / step).rounded(.up) * step
     }
 
+    /// This scale extended below zero so that its zero sits as high as
+    /// `other`'s: two axes, one zero line.
+    public func aligningZero(with other: ChartScale) -> ChartScale {
+        guard other.low < 0, other.high > 0, low >= 0, high > 0 else { return self }
+        return ChartScale(low: -high * (-other.low / other.high), high: high, step: step)
+    }
+
+    private init(low: Double, high: Double, step: Double) {
+        self.low = low
+        self.high = high
+        self.step = step
+    }
+
     /// The smallest round step at least `raw`.
     static func niceStep(_ raw: Double) -> Double {
         guard raw > 0, raw.isFinite else { return 1 }
@@ -34,10 +47,11 @@ public struct ChartScale: Sendable, Equatable {
         return 10 * power
     }
 
-    /// The ticks from `low` to `high`.
+    /// The multiples of the step from `low` to `high`.
     public var ticks: [Double] {
-        let count = Int(((high - low) / step).rounded())
-        return (0...max(0, count)).map { low + Double($0) * step }
+        let first = (low / step - 1e-9).rounded(.up), last = (high / step + 1e-9).rounded(.down)
+        guard last >= first else { return [] }
+        return (Int(first)...Int(last)).map { Double($0) * step }
     }
 
     /// Where `value` falls between `bottom` (low) and `top` (high), in pixels.

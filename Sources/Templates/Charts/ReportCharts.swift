@@ -117,8 +117,9 @@ public struct ReportCharts: Sendable {
             summary += "no data."
         }
         return SVGChart(title: title, labels: labels(days, points), series: [
-            SVGChart.Series("Commands (right axis)", points.map { $0.map { Double($0.commands) } }, style: .bar, right: true, color: 5),
-            SVGChart.Series("Errors (right axis)", points.map { $0.map { Double($0.errors) } }, style: .line, right: true, color: 1),
+            // Errors are part of the commands: the red top of each bar.
+            SVGChart.Series("Commands (right axis)", points.map { $0.map { Double(max(0, $0.commands - $0.errors)) } }, style: .bar, right: true, color: 5),
+            SVGChart.Series("of them errors", points.map { $0.map { Double(min($0.errors, max($0.commands, 0))) } }, style: .bar, right: true, color: 1),
             SVGChart.Series("Active users", points.map { $0.map { Double($0.dau) } }, style: .line, color: 0),
         ], left: .count, right: .count, summary: summary)
     }

@@ -79,11 +79,17 @@ extension SVGChart {
             out.raw("</text>\n")
         }
         if let rightScale = layout.rightScale {
-            for tick in rightScale.ticks {
+            // Below a zero aligned with the left axis's, a right axis has no
+            // labels; labels closer than a line's height are left out.
+            var last = Double.infinity
+            for tick in rightScale.ticks where tick >= 0 || !layout.rightAligned {
+                let y = layout.y(tick, right: true)
+                guard abs(last - y) >= 14 else { continue }
+                last = y
                 out.raw("<text x=\"")
                 out.number(layout.right + 6)
                 out.raw("\" y=\"")
-                out.number(layout.y(tick, right: true))
+                out.number(y)
                 out.raw("\" dy=\"4\">")
                 out.text((right ?? left).label(tick, decimals: rightScale.decimals))
                 out.raw("</text>\n")

@@ -3,6 +3,8 @@ extension SVGChart {
     struct Layout {
         let left: Double, right: Double, top: Double, bottom: Double
         let leftScale: ChartScale, rightScale: ChartScale?
+        /// True when the right axis reaches below zero only to share the left's zero line.
+        let rightAligned: Bool
         let band: Double
 
         init(chart: SVGChart, legendRows: Int) {
@@ -21,7 +23,9 @@ extension SVGChart {
             // Every axis starts at zero: a line of MRR that moves by 2 % must not look like a cliff.
             let leftScale = ChartScale(covering: values(false), includeZero: true)
             let usesRight = chart.series.contains(where: \.right)
-            let rightScale = usesRight ? ChartScale(covering: values(true), includeZero: true) : nil
+            let natural = ChartScale(covering: values(true), includeZero: true)
+            let rightScale = usesRight ? natural.aligningZero(with: leftScale) : nil
+            rightAligned = rightScale.map { $0.low < natural.low } ?? false
             self.leftScale = leftScale
             self.rightScale = rightScale
             let leftWidth = leftScale.ticks.map { SVGText.width(chart.left.label($0, decimals: leftScale.decimals)) }.max() ?? 0

@@ -22,13 +22,14 @@ public struct SiteContent: Sendable {
     /// Reports whose inputs match `kept` (the current release's record and
     /// folder) are not rendered: their files are kept.
     public func files(kept: (record: PageRecord, folder: String)? = nil,
-                      ready: (@Sendable ([SiteFile]) -> Void)? = nil) throws(MarkdownRenderer.Failure) -> (files: [SiteFile], record: PageRecord) {
+                      ready: (@Sendable ([SiteFile]) -> Void)? = nil)
+        throws(MarkdownRenderer.Failure) -> (files: [SiteFile], record: PageRecord, repairs: [String]) {
         let site = ReportSite(data: data, templates: templates)
         var latest: [String: String] = [:]
         for job in site.jobs() { latest[job.kind] = job.name }
         let data = self.data, snapshotLatest = latest
         let charts = Slot<DashboardCharts.Rendered>()
-        let (entries, reportFiles, pages) = try site.files(alongside: [
+        let (entries, reportFiles, pages, repairs) = try site.files(alongside: [
             { let files = StaticAPI(data: data).files(); ready?(files); return files },
             { let files = CSVExport(data: data).files(); ready?(files); return files },
             { let files = AnalyticsPages(data: data, templates: self.templates, rows: site.analytics).files(); ready?(files); return files },
@@ -55,7 +56,7 @@ public struct SiteContent: Sendable {
             files[index] = dashboard(latest, charts: charts.value!, buildID: buildID)
         }
         files.append(StaticAPI(data: data).health(buildID: buildID))
-        return (files, PageRecord(files: files, pages: pages))
+        return (files, PageRecord(files: files, pages: pages), repairs)
     }
 
     /// `index.html`.

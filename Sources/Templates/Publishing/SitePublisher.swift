@@ -26,6 +26,8 @@ public struct SitePublisher {
         public var linked = 0
         /// True when the published site already had this content.
         public var unchanged = false
+        /// Files put back into the current release, which had lost them.
+        public var repaired = 0
     }
 
     /// A publisher for `--output`.
@@ -49,6 +51,12 @@ public struct SitePublisher {
             hasher.combine(word: file.digest)
         }
         return hasher.hex
+    }
+
+    /// The size of the file at `path`, nil when there is none.
+    static func size(of path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
     }
 
     /// True when the file at `path` holds exactly `bytes` (its size is

@@ -71,8 +71,9 @@ public final class StagedRelease: @unchecked Sendable {
             if folders.insert(folder).inserted { try AtomicFile.makeDirectory(folder) }
             let previous = current.map { "\(publisher.releases)/\($0)/\(file.path)" }
             if let previous {
-                // The record's size and digest spare reading the old file.
-                let same = file.kept || record?.files[file.path].map { $0.size == file.size && $0.digest == file.digest }
+                // The record's size and digest spare reading the old file
+                // (whose size is still checked: a file cut short is not kept).
+                let same = file.kept || record?.files[file.path].map { $0.size == file.size && $0.digest == file.digest && SitePublisher.size(of: previous) == file.size }
                     ?? SitePublisher.sameContent(previous, file.bytes)
                 if same && link(previous, target) == 0 {
                     linked += 1
@@ -91,8 +92,10 @@ public final class StagedRelease: @unchecked Sendable {
 
     /// Writes whatever of `files` (the whole site) is not written yet, and
     /// publishes the release with its page record, unless the site already
-    /// has this content.
-    public func publish(_ files: [SiteFile], record: PageRecord) throws(AtomicFile.Failure) -> SitePublisher.Outcome {
+    /// has this content: then the files in `repairs` (reports rendered again
+    /// because the current release had lost or changed them) are put back
+    /// into it, and its record is written again if it was unreadable.
+    public func publish(_ files: [SiteFile], record: PageRecord, repairs: [String] = []) throws(AtomicFile.Failure) -> SitePublisher.Outcome {
         let buildID = SitePublisher.buildID(of: files)
         let result: Result<(written: Int, linked: Int), AtomicFile.Failure> = queue.sync {
             for file in files { store(file) }
@@ -109,8 +112,10 @@ public final class StagedRelease: @unchecked Sendable {
         case .success(let value): counts = value
         }
         if current == buildID {
+            let repaired = repair(repairs, of: buildID)
+            if self.record != record { try? record.write(releases: publisher.releases, buildID: buildID) }
             abandon()
-            return SitePublisher.Outcome(buildID: buildID, unchanged: true)
+            return SitePublisher.Outcome(buildID: buildID, unchanged: true, repaired: repaired)
         }
         // One flush for all new files before the swap makes them visible,
         // instead of an fsync per file.
@@ -131,6 +136,26 @@ public final class StagedRelease: @unchecked Sendable {
         try publisher.swapLink(to: buildID)
         publisher.prune(keeping: buildID)
         return SitePublisher.Outcome(buildID: buildID, written: counts.written, linked: counts.linked)
+    }
+
+    /// Links the staged copies of `paths` into the current release, in
+    /// place of what it lost; the count put back. Each is a whole file the
+    /// release already should hold, so a reader sees it missing or right.
+    private func repair(_ paths: [String], of buildID: String) -> Int {
+        var count = 0
+        for path in paths {
+            let source = "\(staging)/\(path)", target = "\(publisher.releases)/\(buildID)/\(path)"
+            var staged = stat(), published = stat()
+            guard stat(source, &staged) == 0 else { continue }
+            // The same file already (linked from it into the staging folder): nothing lost.
+            if stat(target, &published) == 0, published.st_ino == staged.st_ino, published.st_dev == staged.st_dev { continue }
+            try? AtomicFile.makeDirectory(AtomicFile.split(target).0)
+            let temporary = AtomicFile.temporaryPath(for: target)
+            unlink(temporary)
+            if link(source, temporary) == 0, rename(temporary, target) == 0 { count += 1 }
+            unlink(temporary)
+        }
+        return count
     }
 
     /// Removes the staging folder once queued writes are done (a failed

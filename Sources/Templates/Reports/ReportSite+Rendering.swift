@@ -14,14 +14,14 @@ extension ReportSite {
     /// longest. `ready` gets each report's files as soon as they are made.
     func files(alongside extras: [@Sendable () -> [SiteFile]] = [], kept: (record: PageRecord, folder: String)? = nil,
                ready: (@Sendable ([SiteFile]) -> Void)? = nil)
-        throws(MarkdownRenderer.Failure) -> (entries: [Entry], files: [SiteFile], pages: [String: PageRecord.Page]) {
+        throws(MarkdownRenderer.Failure) -> (entries: [Entry], files: [SiteFile], pages: [String: PageRecord.Page], repairs: [String]) {
         let jobs = jobs()
         let renderer = MarkdownRenderer()
         var names: [String: [String]] = [:]
         for job in jobs { names[job.kind, default: []].append(job.name) }
         let siblings = names.mapValues { list in (list, Dictionary(uniqueKeysWithValues: list.enumerated().map { ($1, $0) })) }
         let common = commonInputs
-        typealias Made = (entry: Entry, files: [SiteFile]?, page: PageRecord.Page?)
+        typealias Made = (entry: Entry, files: [SiteFile]?, page: PageRecord.Page?, repair: Bool)
         let slots = UnsafeMutableBufferPointer<Made?>.allocate(capacity: jobs.count)
         slots.initialize(repeating: nil)
         defer { slots.deinitialize(); slots.deallocate() }
@@ -38,38 +38,44 @@ extension ReportSite {
             let entry = self.entry(job)
             let family = siblings[job.kind]!
             let inputs = self.inputs(job, entry: entry, siblings: family, common: common)
-            if let inputs, let kept, let files = ReportSite.unchanged(kept.record.pages[job.key], inputs: inputs, in: kept) {
-                shared.buffer[index - extras.count] = (entry, files, PageRecord.Page(inputs: inputs, files: files.map(\.path)))
-                ready?(files)
-                return
+            // Inputs as recorded but a file the record lists lost: rendered, and put back.
+            var repair = false
+            if let inputs, let kept, let page = kept.record.pages[job.key], page.inputs == inputs {
+                if let files = ReportSite.unchanged(page, in: kept) {
+                    shared.buffer[index - extras.count] = (entry, files, PageRecord.Page(inputs: inputs, files: files.map(\.path)), false)
+                    ready?(files)
+                    return
+                }
+                repair = true
             }
             let (markdown, charts) = self.report(job)
             let made = (try? renderer.html(from: markdown)).map {
                 [SiteFile(path: "reports/\(job.kind)/\(job.name).md", text: markdown), self.page(entry, content: $0, siblings: family)] + charts
             }
             if let made, let ready { ready(made) }
-            shared.buffer[index - extras.count] = (entry, made, inputs.map { PageRecord.Page(inputs: $0, files: (made ?? []).map(\.path)) })
+            shared.buffer[index - extras.count] = (entry, made, inputs.map { PageRecord.Page(inputs: $0, files: (made ?? []).map(\.path)) }, repair)
         }
         var entries: [Entry] = []
         var files: [SiteFile] = extraSlots.flatMap { $0 }
         var pages: [String: PageRecord.Page] = [:]
+        var repairs: [String] = []
         for (slot, job) in zip(slots, jobs) {
             let made = slot!
             guard let made = made.files else { throw MarkdownRenderer.Failure(description: "cmark-gfm failed on \(job.kind)/\(job.name)") }
             entries.append(slot!.entry)
             files.append(contentsOf: made)
             if let page = slot!.page { pages[job.key] = page }
+            if slot!.repair { repairs += made.map(\.path) }
         }
         let archive = archive(entries)
         ready?([archive])
         files.append(archive)
-        return (entries, files, pages)
+        return (entries, files, pages, repairs)
     }
 
     /// The kept files of a report whose inputs are those recorded, when
     /// the current release still has each at its recorded size.
-    static func unchanged(_ page: PageRecord.Page?, inputs: UInt64, in kept: (record: PageRecord, folder: String)) -> [SiteFile]? {
-        guard let page, page.inputs == inputs else { return nil }
+    static func unchanged(_ page: PageRecord.Page, in kept: (record: PageRecord, folder: String)) -> [SiteFile]? {
         var files: [SiteFile] = []
         for path in page.files {
             var info = stat()

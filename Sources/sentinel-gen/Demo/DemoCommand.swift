@@ -53,7 +53,12 @@ struct DemoCommand: AsyncParsableCommand {
         } catch { throw JobFailure(.usage, "\(error)") }
         configuration.alerts.webhooks = []
         configuration.telegram.chatID = ""
-        configuration.email.to = []
+        // The daily mail it would send is kept as a file, to open in a mail client.
+        let state = URL(fileURLWithPath: options.state).standardizedFileURL.path
+        let mail = "\(state)/daily-mail.eml"
+        configuration.email.to = ["founder@example.com"]
+        configuration.email.from = "sentinel@example.com"
+        configuration.email.sendmail = "tee " + DemoCommand.shellQuoted(mail)
         let now = try options.instant(configuration)
         if options.config == nil {
             // Two goals two months ahead, so the dashboard shows forecasts.
@@ -104,9 +109,13 @@ struct DemoCommand: AsyncParsableCommand {
             The demo site is in \(site)/ (the redis-server is stopped; its data is gone).
               Open it:  file://\(site)/index.html
               Or serve: python3 -m http.server -d \(options.output) 8000   then http://127.0.0.1:8000/
-              Snapshots: \(URL(fileURLWithPath: options.state).standardizedFileURL.path)/snapshots/
+              Snapshots: \(state)/snapshots/
+              The daily mail, with its charts: \(mail)
             """)
     }
+
+    /// A word for `/bin/sh`: in single quotes, each quote written as `'\''`.
+    static func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     /// Refuses a state directory that holds another site's snapshots: the
     /// demo must not mix its data into them.
