@@ -37,7 +37,12 @@ from pathlib import Path
 import support
 
 TEMPLATES = str(support.REPO_ROOT / "site-template")
-SCREENSHOTS = support.REPO_ROOT / "docs/screenshots"
+# Where the screenshots go: a folder of the run's own (scripts/screenshot
+# makes the ones committed in docs/screenshots), or SENTINEL_SCREENSHOTS.
+SCREENSHOTS = Path(os.environ.get("SENTINEL_SCREENSHOTS") or tempfile.mkdtemp(prefix="sentinel-shots-"))
+if not os.environ.get("SENTINEL_SCREENSHOTS"):
+    import atexit
+    atexit.register(shutil.rmtree, SCREENSHOTS, True)
 SVG = "{http://www.w3.org/2000/svg}"
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 

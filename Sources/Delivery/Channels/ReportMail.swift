@@ -12,7 +12,7 @@ enum ReportMail {
         ("<h1>", "<h1 style=\"font-size:22px;margin:0 0 12px\">"),
         ("<h2>", "<h2 style=\"font-size:17px;margin:20px 0 6px;border-bottom:1px solid #dde2ea\">"),
         ("<code>", "<code style=\"background:#f4f6fa;padding:0 3px\">"),
-        ("<img", "<img width=\"560\" style=\"display:block;width:100%;max-width:560px;height:auto;margin:8px 0;border:0\""),
+        ("<img", "<img width=\"480\" style=\"display:block;width:100%;max-width:480px;height:auto;margin:8px 0;border:0\""),
     ]
 
     /// The mail's HTML document; `lead` lines (firing alerts, the

@@ -49,7 +49,7 @@ public struct SVGChart: Sendable, Equatable {
     /// The text alternative: the figures the chart shows, in words.
     public var summary: String
     /// Size in CSS pixels.
-    public var width = 560
+    public var width = 480
     /// Height in CSS pixels.
     public var height = 220
 
