@@ -128,7 +128,7 @@ def server_block(port: int, root: str) -> str:
 # .csv) and the Cache-Control of the location that serves it.
 NGINX_TYPES = {".html": "text/html; charset=utf-8", ".json": "application/json", ".xml": "text/xml; charset=utf-8",
                ".md": "text/markdown; charset=utf-8", ".csv": "text/csv; charset=utf-8", ".css": "text/css",
-               ".js": "application/javascript; charset=utf-8"}
+               ".js": "application/javascript; charset=utf-8", ".svg": "image/svg+xml"}
 
 
 def promised_cache(path: str) -> str:
@@ -242,8 +242,8 @@ class Nginx(unittest.TestCase):
 
     def test_readers_get_whole_files_of_one_release_while_builds_swap_the_symlink(self):
         release = Path(self.output).resolve()
-        month = sorted(os.listdir(release / "reports/monthly"))[-1].removesuffix(".md").removesuffix(".html")
-        day = sorted(os.listdir(release / "reports/daily"))[-1].removesuffix(".md").removesuffix(".html")
+        month = sorted(n for n in os.listdir(release / "reports/monthly") if n.endswith(".md"))[-1].removesuffix(".md")
+        day = sorted(n for n in os.listdir(release / "reports/daily") if n.endswith(".md"))[-1].removesuffix(".md")
         watched = {"/": "index.html", "/index.html": "index.html", "/reports/index.html": "reports/index.html",
                    f"/reports/monthly/{month}.html": f"reports/monthly/{month}.html",
                    f"/reports/daily/{day}.md": f"reports/daily/{day}.md", "/api/health.json": "api/health.json",
@@ -332,7 +332,7 @@ class Sync:
 
 S3_TYPES = {".html": {"text/html"}, ".json": {"application/json"}, ".css": {"text/css"}, ".csv": {"text/csv"},
             ".xml": {"application/atom+xml", "application/xml", "text/xml"}, ".md": {"text/markdown", "text/x-markdown"},
-            ".js": {"application/javascript", "text/javascript", "application/x-javascript"}}
+            ".js": {"application/javascript", "text/javascript", "application/x-javascript"}, ".svg": {"image/svg+xml"}}
 
 
 class ObjectStorage(unittest.TestCase):

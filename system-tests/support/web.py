@@ -11,10 +11,12 @@ import time
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Logs nothing; records each path asked for in its server's list."""
+
     requests: list = []
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        QuietHandler.requests.append(self.path)
+        getattr(self.server, "asked", QuietHandler.requests).append(self.path)
 
 
 class HTTPServer:
@@ -23,13 +25,15 @@ class HTTPServer:
     def __init__(self, root: str) -> None:
         handler = functools.partial(QuietHandler, directory=root)
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        # Each server's own record: one suite's requests never show in another's.
+        self.server.asked = []
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     @property
     def requests(self) -> list:
-        return QuietHandler.requests
+        return self.server.asked
 
     def stop(self) -> None:
         self.server.shutdown()
