@@ -535,17 +535,6 @@ def mail_events(days: int = MAIL_DAYS, seed: int = 11) -> list:
     return commands
 
 
-def redis_pipe(port: int, commands: list) -> None:
-    payload = bytearray()
-    for command in commands:
-        payload += f"*{len(command)}\r\n".encode()
-        for argument in command:
-            data = argument.encode("utf-8")
-            payload += f"${len(data)}\r\n".encode() + data + b"\r\n"
-    subprocess.run(["redis-cli", "-p", str(port), "--pipe"], input=bytes(payload), check=True, capture_output=True,
-                   timeout=60)
-
-
 class DailyMailTests(unittest.TestCase):
     """`sentinel-gen run` on 14 days in a private redis-server mails
     Sunday's report through a stand-in sendmail (as test_run.py does)."""
@@ -564,7 +553,7 @@ class DailyMailTests(unittest.TestCase):
                           f'[email]\nto = ["ops@example.com"]\nfrom = "kpi@example.com"\nsendmail = "{sendmail} -t"\n')
         redis = support.RedisServer()
         try:
-            redis_pipe(redis.port, mail_events())
+            support.redis_pipe(redis.port, mail_events())
             cls.run_result = sentinel("run", "--config", str(config), "--redis", redis.url, "--state", f"{cls.work}/state",
                                       "--output", f"{cls.work}/site", "--now", MAIL_T0.strftime("%Y-%m-%dT%H:%M:%SZ"),
                                       "--templates", TEMPLATES, env=dict(os.environ), timeout=120)

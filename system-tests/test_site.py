@@ -90,14 +90,7 @@ def fill(redis_url: str) -> None:
         commands.append(["HSET", "sentinel:users", user, str(registered)])
     for user, value in subscriptions.items():
         commands.append(["HSET", "sentinel:subscriptions", user, value])
-    payload = bytearray()
-    for command in commands:
-        payload += f"*{len(command)}\r\n".encode()
-        for argument in command:
-            data = argument.encode("utf-8")
-            payload += f"${len(data)}\r\n".encode() + data + b"\r\n"
-    port = urlsplit(redis_url).port
-    subprocess.run(["redis-cli", "-p", str(port), "--pipe"], input=bytes(payload), check=True, capture_output=True)
+    support.redis_pipe(urlsplit(redis_url).port, commands)
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

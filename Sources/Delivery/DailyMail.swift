@@ -72,6 +72,8 @@ struct DailyMail {
                     images.append(MailMessage.Image(contentID: contentID, filename: "\(snapshot.date)-\(figure.name).png", png: png))
                     charts.append(("cid:\(contentID)", figure.chart.summary))
                 case .failure(let failure):
+                    // No image: its text alternative, which states the figures, stands in.
+                    charts.append(("", figure.chart.summary))
                     warn("the daily mail's \(figure.name) chart goes as text: \(failure)")
                 }
             }

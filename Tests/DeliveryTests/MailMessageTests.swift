@@ -15,6 +15,18 @@ import Testing
         #expect(text.components(separatedBy: "Content-Transfer-Encoding: base64").count == 3)
     }
 
+    @Test func aLongSubjectIsFoldedIntoShortEncodedWords() {
+        let subject = "CryptoSentinel AI, 2026-11-24: MRR €817.52 (+€9.99), 174 active, 0 alerts firing — " + String(repeating: "é", count: 40)
+        let header = MailMessage.encodedWord(subject)
+        let words = header.components(separatedBy: "\r\n ")
+        #expect(words.count > 2 && words.allSatisfy { $0.count <= 75 && $0.hasPrefix("=?UTF-8?B?") && $0.hasSuffix("?=") })
+        let decoded = words.map { word in
+            String(decoding: Data(base64Encoded: String(word.dropFirst(10).dropLast(2)))!, as: UTF8.self)
+        }.joined()
+        #expect(decoded == subject)
+        #expect(MailMessage.encodedWord("plain ASCII") == "plain ASCII")
+    }
+
     @Test func mailHTMLHasInlineStylesAndTheLink() throws {
         let html = try ReportMail.html(markdown: "# T\n\n| a | b |\n| --- | ---: |\n| `<x>` | 1 |\n", title: "T & U",
                                        link: "https://kpi.example.com/reports/daily/2026-11-24.html")

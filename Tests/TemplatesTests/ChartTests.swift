@@ -118,3 +118,43 @@ import Testing
         #expect(ChartUnit.money("EUR").label(1500, decimals: 0) == "€1,500" && ChartUnit.percent.label(0.125, decimals: 3) == "12.5 %")
     }
 }
+
+/// Edges the review of the charts found.
+@Suite struct ChartEdgeTests {
+    @Test func theDayAfterADSTChangeComparesTheSameClockHours() throws {
+        // 2026-10-25 had 25 hours in Paris: its 23:00 is index 24, its 02:00 twice (indices 2 and 3).
+        let day = LocalDay("2026-10-26")!
+        let data = ChartTests.data([day.adding(days: -1), day])
+        let chart = try #require(ReportCharts(data: data).day(day).first { $0.name == "hours" }).chart
+        let before = try #require(chart.series.first { $0.style == .dashed }).values
+        // ChartTests.snapshot holds 10 + i commands in hour i.
+        #expect(before[23] == 10 + 24 && before[2] == Double(10 + 2 + 10 + 3) && before[3] == 10 + 4)
+    }
+
+    @Test func aSnapshotWithMoreHoursThanItsDayDoesNotTrap() throws {
+        var snapshot = ChartTests.snapshot(LocalDay("2026-11-24")!)
+        snapshot.analytics!.hourly.commands = Array(repeating: 1, count: 24) + [500]
+        var configuration = Configuration()
+        configuration.timezone = "Europe/Paris"
+        let data = SiteData(history: SnapshotHistory([snapshot]), settings: ReportSettings(configuration: configuration),
+                            alerts: .initial(thresholds: .init()), thresholds: .init(), now: 0, baseURL: "")
+        let chart = try #require(ReportCharts(data: data).day(snapshot.date).first { $0.name == "hours" }).chart
+        #expect(chart.labels.count == 24 && chart.summary.contains("the busiest hour 00:00 with 1"))
+    }
+
+    @Test func onlyNegativeBarsStillShareTheZeroLine() {
+        let chart = SVGChart(title: "Churn only", labels: ["a", "b"], series: [
+            SVGChart.Series("Churned", [-10, -20], style: .bar, color: 1),
+            SVGChart.Series("MRR", [500, 480], style: .line, right: true, color: 0),
+        ], left: .money("EUR"), right: .money("EUR"), summary: "s")
+        let layout = SVGChart.Layout(chart: chart, legendRows: 1)
+        #expect(abs(layout.y(0, right: false) - layout.y(0, right: true)) < 0.01)
+        #expect(layout.y(500, right: true) >= layout.top - 0.01)
+    }
+
+    @Test func tinyTicksKeepTheirDigits() {
+        let scale = ChartScale(covering: [0.00005, 0.00009], includeZero: true)
+        let labels = scale.ticks.map { ChartUnit.money("USD").label($0, decimals: scale.decimals) }
+        #expect(Set(labels).count == labels.count, "\(labels)")
+    }
+}

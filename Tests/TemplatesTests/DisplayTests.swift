@@ -13,6 +13,7 @@ import Testing
         #expect(Display.money(Money("0.9968")!, "EUR") == "€1.00" && Display.money(Money("0.005")!, "USD") == "$0.0050")
         #expect(Display.money(Money("0.0051")!, "USD") == "$0.01" && Display.money(Money("0.000021")!, "USD") == "$0.000021")
         #expect(Display.money(Money("0.000001")!, "USD") == "$0.000001" && Display.money(Money("0.00215")!, "USD") == "$0.0022")
+        #expect(Display.money(Money(micros: 995), "USD") == "$0.0010" && Display.money(Money(micros: 9_996), "USD") == "$0.01")
         #expect(Display.money(Money(micros: -2_100), "USD") == "-$0.0021" && Display.money(Money.zero, "USD") == "$0.00")
         #expect(Display.money(Money(micros: -12_500_000), "EUR") == "-€12.50")
         #expect(Display.money(Money("9.315")!, "EUR") == "€9.32" && Display.money(Money("9.325")!, "EUR") == "€9.32")

@@ -31,3 +31,12 @@ import Testing
         #expect(SitePublisher.buildID(of: [Self.files[0], kept]) == SitePublisher.buildID(of: [Self.files[0], Self.files[2]]))
     }
 }
+
+extension PageRecordTests {
+    @Test func aRecordNamesOnlyFilesInsideTheSite() {
+        for path in ["../x", "/etc/passwd", "a/../../b", "a//b", "a\u{1}b", ""] {
+            #expect(PageRecord(text: "sentinel-pages 1\nfile\t\(path)\t1\t00\n") == nil, "\(path)")
+        }
+        #expect(PageRecord(text: "sentinel-pages 1\nfile\treports/daily/charts/x.svg\t1\t00\n") != nil)
+    }
+}

@@ -9,6 +9,19 @@ import tempfile
 import time
 
 
+def redis_pipe(port: int, commands: list) -> None:
+    """Sends commands (lists of text) to the Redis on `port` in one
+    `redis-cli --pipe`, encoded as the protocol's arrays of bulk strings."""
+    payload = bytearray()
+    for command in commands:
+        payload += f"*{len(command)}\r\n".encode()
+        for argument in command:
+            data = argument.encode("utf-8")
+            payload += f"${len(data)}\r\n".encode() + data + b"\r\n"
+    subprocess.run(["redis-cli", "-p", str(port), "--pipe"], input=bytes(payload), check=True, capture_output=True,
+                   timeout=60)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -15,13 +15,21 @@ public struct ChartRasterizer: Sendable {
     /// handle small parts best).
     public static let sizeLimit = 60 * 1024
 
+    /// Why a chart has no PNG (the message then goes without it).
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// The reason.
+        public var reason: String
+        /// The reason, for the log.
+        public var description: String { reason }
+    }
+
     /// A rasteriser.
     public init() {}
 
     /// The PNG of `svg`, or why there is none.
-    public func png(_ svg: String) -> Result<[UInt8], ChartFailure> {
+    public func png(_ svg: String) -> Result<[UInt8], Failure> {
         var template = Array("\(NSTemporaryDirectory())/sentinel-chart-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { return .failure(ChartFailure(reason: AtomicFile.errorText())) }
+        guard let made = mkdtemp(&template) else { return .failure(Failure(reason: AtomicFile.errorText())) }
         let folder = String(cString: made)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let output = "\(folder)/chart.png"
@@ -30,22 +38,14 @@ public struct ChartRasterizer: Sendable {
                                  environment: environment, timeout: timeout)
         switch child.run(input: Array(svg.utf8)) {
         case .exited(0, _):
-            guard let bytes = try? AtomicFile.read(output), !bytes.isEmpty else { return .failure(ChartFailure(reason: "\(program) wrote no image")) }
+            guard let bytes = try? AtomicFile.read(output), !bytes.isEmpty else { return .failure(Failure(reason: "\(program) wrote no image")) }
             guard bytes.count <= ChartRasterizer.sizeLimit else {
-                return .failure(ChartFailure(reason: "the image is \(bytes.count) bytes, over \(ChartRasterizer.sizeLimit)"))
+                return .failure(Failure(reason: "the image is \(bytes.count) bytes, over \(ChartRasterizer.sizeLimit)"))
             }
             return .success(bytes)
-        case .exited(let status, let said): return .failure(ChartFailure(reason: "\(program) exited with \(status)\(said.isEmpty ? "" : ": \(said.prefix(200))")"))
-        case .timedOut: return .failure(ChartFailure(reason: "\(program) timed out"))
-        case .notStarted(let reason): return .failure(ChartFailure(reason: "cannot start \(program) (Debian: apt install librsvg2-bin): \(reason)"))
+        case .exited(let status, let said): return .failure(Failure(reason: "\(program) exited with \(status)\(said.isEmpty ? "" : ": \(said.prefix(200))")"))
+        case .timedOut: return .failure(Failure(reason: "\(program) timed out"))
+        case .notStarted(let reason): return .failure(Failure(reason: "cannot start \(program) (Debian: apt install librsvg2-bin): \(reason)"))
         }
     }
-}
-
-/// Why a chart has no PNG (the message then goes without it).
-public struct ChartFailure: Error, Sendable, CustomStringConvertible {
-    /// The reason.
-    public var reason: String
-    /// The reason, for the log.
-    public var description: String { reason }
 }

@@ -91,11 +91,23 @@ public struct MailMessage: Sendable {
         String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }.map(Character.init))
     }
 
-    /// RFC 2047 encoded-word when the text is not plain ASCII.
+    /// RFC 2047 encoded-words when the text is not plain ASCII: each at
+    /// most 75 characters (45 bytes of whole characters in base64), folded
+    /// onto lines of their own.
     static func encodedWord(_ text: String) -> String {
         let clean = header(text)
-        if clean.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return clean }
-        return "=?UTF-8?B?\(Data(clean.utf8).base64EncodedString())?="
+        if clean.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) && clean.utf8.count <= 900 { return clean }
+        var words: [String] = [], chunk: [UInt8] = []
+        for character in clean {
+            let bytes = Array(character.utf8)
+            if chunk.count + bytes.count > 45 && !chunk.isEmpty {
+                words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=") }
+        return words.joined(separator: "\r\n ")
     }
 
     static func base64Lines(_ bytes: [UInt8]) -> [String] {

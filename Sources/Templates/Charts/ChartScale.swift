@@ -31,6 +31,10 @@ public struct ChartScale: Sendable, Equatable {
         return ChartScale(low: -high * (-other.low / other.high), high: high, step: step)
     }
 
+    /// This scale reaching a step above zero when it ends at zero (only
+    /// negative bars), so that a right axis's zero can be aligned with it.
+    public var reachingAboveZero: ChartScale { high > 0 ? self : ChartScale(low: low, high: step, step: step) }
+
     private init(low: Double, high: Double, step: Double) {
         self.low = low
         self.high = high
@@ -63,7 +67,7 @@ public struct ChartScale: Sendable, Equatable {
     /// Decimals a tick label needs for this step (0 for whole steps).
     public var decimals: Int {
         var decimals = 0, scaled = step
-        while decimals < 4 && abs(scaled - scaled.rounded()) > 1e-6 { scaled *= 10; decimals += 1 }
+        while decimals < 6 && abs(scaled - scaled.rounded()) > 1e-6 { scaled *= 10; decimals += 1 }
         return decimals
     }
 }

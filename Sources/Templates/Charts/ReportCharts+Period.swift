@@ -9,13 +9,14 @@ extension ReportCharts {
         while day <= period.last { days.append(day); day = day.adding(days: 1) }
         let noun = period.kind == .week ? "Week" : "Month"
         return [Figure(name: "activity", chart: activity(days, title: "\(noun) \(period.name), day by day")),
-                Figure(name: "movements", chart: movements(days, title: "MRR movements, \(noun.lowercased()) \(period.name)"))]
+                Figure(name: "movements", chart: movements(days, title: "MRR movements, \(noun.lowercased()) \(period.name)",
+                                                           currency: period.closing?.revenue.currency ?? "USD"))]
     }
 
     /// Each day's MRR movements as stacked bars (gains up, losses down)
     /// and the MRR as a line on its own axis; version 1 days show new and
     /// churned MRR.
-    func movements(_ days: [LocalDay], title: String) -> SVGChart {
+    func movements(_ days: [LocalDay], title: String, currency revenueCurrency: String) -> SVGChart {
         let points = days.map(point)
         func part(_ kind: Int, sign: Double) -> [Double?] {
             points.map { point in
@@ -30,7 +31,7 @@ extension ReportCharts {
         for point in known {
             for kind in 0..<5 { totals[kind] = totals[kind] + point.movements[kind] }
         }
-        let money = { (value: Money) in Display.money(value, self.revenueCurrency) }
+        let money = { (value: Money) in Display.money(value, revenueCurrency) }
         var summary = "\(title): "
         if let first = known.first, let last = known.last {
             summary += "MRR \(money(first.mrr)) on \(first.date), \(money(last.mrr)) on \(last.date); "

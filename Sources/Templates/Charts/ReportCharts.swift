@@ -61,9 +61,6 @@ public struct ReportCharts: Sendable {
         return "\(month < 10 ? "0" : "")\(month)-\(date < 10 ? "0" : "")\(date)"
     }
 
-    var revenueCurrency: String { data.history.snapshots.last?.revenue.currency ?? "USD" }
-    var costCurrency: String { data.history.snapshots.last?.costs.currency ?? "USD" }
-
     /// The charts of a day's report, those its data allows.
     public func day(_ day: LocalDay) -> [Figure] {
         guard let snapshot = data.history.snapshot(on: day) else { return [] }
@@ -71,7 +68,9 @@ public struct ReportCharts: Sendable {
         if let hours = hours(snapshot) { figures.append(Figure(name: "hours", chart: hours)) }
         let days = (0..<30).map { day.adding(days: $0 - 29) }
         figures.append(Figure(name: "activity", chart: activity(days, title: "The 30 days to \(day)")))
-        figures.append(Figure(name: "revenue", chart: revenue(days, title: "MRR and costs, the 30 days to \(day)")))
+        // The day's own currencies: a report shows what its snapshot says.
+        figures.append(Figure(name: "revenue", chart: revenue(days, title: "MRR and costs, the 30 days to \(day)",
+                                                              revenue: snapshot.revenue.currency, cost: snapshot.costs.currency)))
         return figures
     }
 
@@ -89,17 +88,35 @@ public struct ReportCharts: Sendable {
         let before = data.history.snapshot(on: day.adding(days: -1))?.analytics?.hourly.commands
         func padded(_ values: [Int]?) -> [Double?] { (0..<count).map { $0 < (values?.count ?? 0) ? Double(values![$0]) : nil } }
         var series = [SVGChart.Series("Commands, \(day)", padded(hourly.commands), style: .bar, color: 0)]
-        if let before { series.append(SVGChart.Series("Commands, \(day.adding(days: -1))", padded(before), style: .dashed, color: 9)) }
+        if let before {
+            series.append(SVGChart.Series("Commands, \(day.adding(days: -1))", byClock(before, of: day.adding(days: -1), onto: labels),
+                                          style: .dashed, color: 9))
+        }
         series.append(SVGChart.Series("Errors, \(day)", padded(hourly.errors), style: .line, color: 1))
         let total = hourly.commands.reduce(0, +)
         var summary = "Commands by hour on \(day): \(Display.count(total)) in all"
         if let before { summary += " (the day before: \(Display.count(before.reduce(0, +))))" }
-        if let peak = hourly.commands.indices.max(by: { hourly.commands[$0] < hourly.commands[$1] }), total > 0 {
-            summary += "; the busiest hour \(labels[peak]):00 with \(Display.count(hourly.commands[peak]))"
+        // Only the hours the zone's day has (a snapshot of another zone may hold more).
+        let shown = Array(hourly.commands.prefix(count))
+        if let peak = shown.indices.max(by: { shown[$0] < shown[$1] }), total > 0 {
+            summary += "; the busiest hour \(labels[peak]):00 with \(Display.count(shown[peak]))"
         }
         summary += "; \(Display.plural(hourly.errors.reduce(0, +), "error"))."
         return SVGChart(title: "Commands by hour, \(day)\(before == nil ? "" : " against the day before")", labels: labels,
                         series: series, left: .count, summary: summary)
+    }
+
+    /// The day before's hourly values at today's local hours: across a DST
+    /// change the same clock hour, not the same index (a repeated hour's
+    /// two values are summed; today's repeated hour shows it once).
+    func byClock(_ values: [Int], of day: LocalDay, onto labels: [String]) -> [Double?] {
+        let calendar = data.settings.calendar, start = calendar.start(of: day)
+        var byHour: [Int: Int] = [:]
+        for (index, value) in values.enumerated() {
+            byHour[Int(calendar.clockMs(of: start + Int64(index) * DayCalendar.hourMs) / DayCalendar.hourMs), default: 0] += value
+        }
+        var seen = Set<String>()
+        return labels.map { label in seen.insert(label).inserted ? byHour[Int(label)!].map(Double.init) : nil }
     }
 
     /// Active users (line) against commands and errors (right axis) per day.
@@ -126,7 +143,7 @@ public struct ReportCharts: Sendable {
 
     /// MRR (line) against the day's costs (bars, an axis of their own:
     /// they are a small part of revenue).
-    func revenue(_ days: [LocalDay], title: String) -> SVGChart {
+    func revenue(_ days: [LocalDay], title: String, revenue revenueCurrency: String, cost costCurrency: String) -> SVGChart {
         let points = days.map(point)
         let known = points.compactMap { $0 }
         var summary = "\(title): "
@@ -148,7 +165,6 @@ public struct ReportCharts: Sendable {
     func labels(_ days: [LocalDay], _ points: [Point?]) -> [String] {
         zip(days, points).map { $1?.label ?? ReportCharts.shortDate($0) }
     }
-
 
     /// Money as a chart value (drawing only; figures stay exact in text).
     static func double(_ money: Money) -> Double { Double(money.micros) / 1_000_000 }

@@ -96,7 +96,7 @@ extension SVGChart {
             }
         }
         // As many category labels as fit without touching.
-        let widest = labels.map(SVGText.width).max() ?? 0
+        let widest = labels.map(SVGWriter.width).max() ?? 0
         let every = max(1, Int(((widest + 10) / max(layout.band, 1)).rounded(.up)))
         for (index, label) in labels.enumerated() where index % every == 0 {
             out.raw("<text x=\"")
@@ -183,7 +183,7 @@ extension SVGChart {
         var rows: [[(x: Double, item: Series)]] = [[]]
         var x = 8.0
         for item in series {
-            let span = 18 + SVGText.width(item.name) + 14
+            let span = 18 + SVGWriter.width(item.name) + 14
             if x + span > Double(width) - 8 && !rows[rows.count - 1].isEmpty { rows.append([]); x = 8 }
             rows[rows.count - 1].append((x, item))
             x += span

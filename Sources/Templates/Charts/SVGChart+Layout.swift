@@ -21,16 +21,17 @@ extension SVGChart {
                 return all
             }
             // Every axis starts at zero: a line of MRR that moves by 2 % must not look like a cliff.
-            let leftScale = ChartScale(covering: values(false), includeZero: true)
             let usesRight = chart.series.contains(where: \.right)
+            var leftScale = ChartScale(covering: values(false), includeZero: true)
+            if usesRight { leftScale = leftScale.reachingAboveZero }
             let natural = ChartScale(covering: values(true), includeZero: true)
             let rightScale = usesRight ? natural.aligningZero(with: leftScale) : nil
             rightAligned = rightScale.map { $0.low < natural.low } ?? false
             self.leftScale = leftScale
             self.rightScale = rightScale
-            let leftWidth = leftScale.ticks.map { SVGText.width(chart.left.label($0, decimals: leftScale.decimals)) }.max() ?? 0
+            let leftWidth = leftScale.ticks.map { SVGWriter.width(chart.left.label($0, decimals: leftScale.decimals)) }.max() ?? 0
             let rightWidth = rightScale.map { scale in
-                scale.ticks.map { SVGText.width((chart.right ?? chart.left).label($0, decimals: scale.decimals)) }.max() ?? 0
+                scale.ticks.map { SVGWriter.width((chart.right ?? chart.left).label($0, decimals: scale.decimals)) }.max() ?? 0
             } ?? 0
             left = 12 + leftWidth
             right = Double(chart.width) - (usesRight ? 12 + rightWidth : 12)

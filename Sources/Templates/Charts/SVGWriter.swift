@@ -14,7 +14,9 @@ struct SVGWriter {
     /// Markup made at run time (a colour, a class).
     mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
-    /// Text for an element or an attribute value (`SVGText.escape`).
+    /// Text for an element or an attribute value: `& < > " '` escaped,
+    /// control characters and non-characters (which XML 1.0 forbids)
+    /// replaced by U+FFFD.
     mutating func text(_ text: String) {
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -27,7 +29,7 @@ struct SVGWriter {
             default:
                 if scalar.isASCII && scalar.value >= 0x20 && scalar.value != 0x7F {
                     bytes.append(UInt8(scalar.value))
-                } else if SVGText.isForbidden(scalar) {
+                } else if SVGWriter.isForbidden(scalar) {
                     raw("\u{FFFD}")
                 } else {
                     UTF8.encode(scalar) { bytes.append($0) }
@@ -52,5 +54,17 @@ struct SVGWriter {
     mutating func integer(_ value: Int) {
         if value >= 10 { integer(value / 10) }
         bytes.append(UInt8(48 + value % 10))
+    }
+
+    /// Control characters and non-characters: not allowed in XML 1.0.
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x20 || value == 0x7F || (0xFDD0...0xFDEF).contains(value) || value & 0xFFFE == 0xFFFE
+    }
+
+    /// Roughly how wide a text is at 11 px (for label spacing; a wide
+    /// character counts as two).
+    static func width(_ text: String) -> Double {
+        text.unicodeScalars.reduce(0.0) { $0 + ($1.value > 0x2E80 ? 11 : 6.4) }
     }
 }

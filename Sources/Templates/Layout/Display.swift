@@ -29,9 +29,14 @@ public enum Display {
             while magnitude < bound && k < 6 { k += 1; bound /= 10 }
             decimals = min(6, k + 1)
         }
-        var divisor: Int128 = 1
-        for _ in 0..<(6 - decimals) { divisor *= 10 }
-        let rounded = Money.divideHalfEven(magnitude, divisor)
+        func scaled(to decimals: Int) -> Int128 {
+            var divisor: Int128 = 1
+            for _ in 0..<(6 - decimals) { divisor *= 10 }
+            return Money.divideHalfEven(magnitude, divisor)
+        }
+        var rounded = scaled(to: decimals)
+        // 0.000995 rounds up to 0.00100: two digits are then one decimal fewer.
+        if decimals > 2 && rounded >= 100 { decimals -= 1; rounded = scaled(to: decimals) }
         var unit: Int128 = 1
         for _ in 0..<decimals { unit *= 10 }
         var fraction = String(Int(rounded % unit))

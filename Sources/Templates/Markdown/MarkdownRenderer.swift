@@ -19,6 +19,9 @@ public struct MarkdownRenderer: Sendable {
     /// The GFM extensions every document is parsed with.
     public static let extensions = ["table", "strikethrough", "autolink"]
 
+    /// The linked cmark-gfm's version (`0.29.0.gfm.6`).
+    public static var version: String { String(cString: cmark_version_string()) }
+
     /// Registers the extensions once per process. cmark-gfm's own "ensure"
     /// is not thread-safe: two threads registering at once give the table
     /// extension new node type numbers and break every table rendered after.

@@ -78,7 +78,8 @@ public struct PageRecord: Sendable, Equatable {
             start = end + 1
             switch fields.first {
             case "file":
-                guard fields.count == 4, let size = Int(fields[2]), let digest = UInt64(fields[3], radix: 16) else { return nil }
+                guard fields.count == 4, PageRecord.isSitePath(fields[1]), let size = Int(fields[2]), size >= 0,
+                      let digest = UInt64(fields[3], radix: 16) else { return nil }
                 files[fields[1]] = File(size: size, digest: digest)
             case "page":
                 guard fields.count >= 3, let inputs = UInt64(fields[2], radix: 16) else { return nil }
@@ -89,6 +90,13 @@ public struct PageRecord: Sendable, Equatable {
                 return nil
             }
         }
+    }
+
+    /// A relative path inside the site: no `..`, no leading `/`, no control
+    /// character (a record names only files of its release).
+    static func isSitePath(_ path: String) -> Bool {
+        !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0.isEmpty }
+            && !path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 
     /// The record of release `buildID`, if it has a readable one.

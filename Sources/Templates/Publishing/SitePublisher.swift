@@ -129,8 +129,13 @@ public struct SitePublisher {
     /// `--output` (`.tmp-<pid>-BASE`, pointing into `BASE.releases/`).
     func removeLeftovers() {
         let manager = FileManager.default
-        for name in (try? manager.contentsOfDirectory(atPath: releases)) ?? [] where AtomicFile.leftoverTarget(name) == "staging" {
-            try? manager.removeItem(atPath: "\(releases)/\(name)")
+        for name in (try? manager.contentsOfDirectory(atPath: releases)) ?? [] {
+            guard let target = AtomicFile.leftoverTarget(name) else { continue }
+            if target == "staging" { try? manager.removeItem(atPath: "\(releases)/\(name)") }
+            // A page record being written: `.tmp-<pid>-<build id>.pages`.
+            if target.hasSuffix(PageRecord.suffix), SitePublisher.isReleaseName(String(target.dropLast(PageRecord.suffix.count))) {
+                unlink("\(releases)/\(name)")
+            }
         }
         let (parent, base) = AtomicFile.split(output)
         for name in (try? manager.contentsOfDirectory(atPath: parent)) ?? [] where AtomicFile.leftoverTarget(name) == base {

@@ -25,6 +25,8 @@ public final class StagedRelease: @unchecked Sendable {
     private var stored: [String: UInt64] = [:]
     private var failure: AtomicFile.Failure?
     private var written = 0, linked = 0
+    /// The files written anew, not linked from the current release.
+    private var writtenPaths: [String] = []
 
     /// Files handed to the writing thread at once: fewer wake-ups.
     static let batch = 128
@@ -85,6 +87,7 @@ public final class StagedRelease: @unchecked Sendable {
             }
             try AtomicFile.create(file.bytes, at: target)
             written += 1
+            writtenPaths.append(file.path)
         } catch {
             failure = error
         }
@@ -97,14 +100,14 @@ public final class StagedRelease: @unchecked Sendable {
     /// into it, and its record is written again if it was unreadable.
     public func publish(_ files: [SiteFile], record: PageRecord, repairs: [String] = []) throws(AtomicFile.Failure) -> SitePublisher.Outcome {
         let buildID = SitePublisher.buildID(of: files)
-        let result: Result<(written: Int, linked: Int), AtomicFile.Failure> = queue.sync {
+        let result: Result<(written: Int, linked: Int, paths: [String]), AtomicFile.Failure> = queue.sync {
             for file in files { store(file) }
             if let failure { return .failure(failure) }
             let wanted = Set(files.map(\.path))
             for path in stored.keys where !wanted.contains(path) { unlink("\(staging)/\(path)") }
-            return .success((written, linked))
+            return .success((written, linked, writtenPaths.filter(wanted.contains)))
         }
-        let counts: (written: Int, linked: Int)
+        let counts: (written: Int, linked: Int, paths: [String])
         switch result {
         case .failure(let failure):
             abandon()
@@ -112,7 +115,9 @@ public final class StagedRelease: @unchecked Sendable {
         case .success(let value): counts = value
         }
         if current == buildID {
-            let repaired = repair(repairs, of: buildID)
+            // The same content: a file written anew is one the current
+            // release lost or holds changed (a report's, the API's, an asset).
+            let repaired = repair(Array(Set(repairs + counts.paths)).sorted(), of: buildID)
             if self.record != record { try? record.write(releases: publisher.releases, buildID: buildID) }
             abandon()
             return SitePublisher.Outcome(buildID: buildID, unchanged: true, repaired: repaired)

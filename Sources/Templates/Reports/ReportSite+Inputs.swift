@@ -13,6 +13,8 @@ extension ReportSite {
         }
         hasher.combine(word: templates.layoutDigest)
         hasher.combine(word: ReportSite.programIdentity)
+        // cmark-gfm is Debian's shared library: an upgrade may change the HTML.
+        hasher.combine(Array(MarkdownRenderer.version.utf8))
         return hasher.value
     }
 
@@ -42,10 +44,11 @@ extension ReportSite {
             hasher.combine(word: days)
             let rows = ReportSections.periodRows(period, analytics)
             for cohort in rows.cohorts {
-                hasher.combine(word: UInt64(cohort.monday.ordinal))
-                hasher.combine(word: UInt64(cohort.size))
+                // Bit patterns: a snapshot may hold a negative count, which the report shows.
+                hasher.combine(word: UInt64(bitPattern: Int64(cohort.monday.ordinal)))
+                hasher.combine(word: UInt64(bitPattern: Int64(cohort.size)))
                 hasher.combine(word: cohort.lastInProgress ? 1 : 0)
-                for active in cohort.active { hasher.combine(word: active.map { UInt64($0) } ?? UInt64.max) }
+                for active in cohort.active { hasher.combine(word: active.map { UInt64(bitPattern: Int64($0)) } ?? UInt64.max) }
                 hasher.combine(word: UInt64.max - 1)
             }
             for row in rows.in7 {
@@ -60,10 +63,11 @@ extension ReportSite {
     }
 
     /// The running program's file (device, inode, size, modification
-    /// time): a new build of Sentinel renders every report again.
+    /// time): a new build of Sentinel renders every report again. Without
+    /// /proc, a value of this run alone: nothing is kept.
     static let programIdentity: UInt64 = {
         var info = stat()
-        guard stat("/proc/self/exe", &info) == 0 else { return 0 }
+        guard stat("/proc/self/exe", &info) == 0 else { return UInt64.random(in: 1...UInt64.max) }
         var hasher = FNVHash()
         for word in [UInt64(info.st_dev), UInt64(info.st_ino), UInt64(info.st_size), UInt64(bitPattern: Int64(info.st_mtim.tv_sec)),
                      UInt64(info.st_mtim.tv_nsec)] {
