@@ -93,8 +93,8 @@ public struct Configuration: Sendable {
         public var from = "sentinel@localhost"
         /// `sendmail`: the command that takes the message on stdin.
         public var sendmail = "/usr/sbin/sendmail -t"
-        /// `charts`: PNG charts in the daily mail (docs/site.md); read now,
-        /// so a file written for it loads, and used once the mail has charts.
+        /// `charts`: the report's charts as PNG parts of the daily mail
+        /// (docs/site.md); false sends the mail without images.
         public var charts = true
     }
 

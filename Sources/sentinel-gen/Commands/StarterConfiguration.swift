@@ -49,6 +49,7 @@ enum StarterConfiguration {
         to = []                                   # empty turns email off, e.g. ["founders@example.com"]
         from = "sentinel@localhost"
         sendmail = "/usr/sbin/sendmail -t"        # reads the message on stdin
+        charts = true                             # the report's charts as PNG images (rsvg-convert, Debian's librsvg2-bin)
 
         """
 }
