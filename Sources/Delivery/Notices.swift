@@ -62,6 +62,7 @@ public struct Notices {
     public func periodSummaries(reported: [String], warn: (String) -> Void = { _ in }) -> [(key: String, message: OutgoingMessage)] {
         guard telegramOn, let today = data.history.snapshots.last?.date else { return [] }
         var result: [(String, OutgoingMessage)] = []
+        let charts = ReportCharts(data: data)
         for kind in [PeriodFigures.Kind.week, .month] {
             let closed = data.history.snapshots.last { snapshot in
                 snapshot.status == .complete && (kind == .week ? snapshot.date.isoWeekday == 7 : snapshot.date.adding(days: 1).components.day == 1)
@@ -73,7 +74,7 @@ public struct Notices {
             guard !reported.contains(key) else { continue }
             let path = "reports/\(folder)/\(period.name).html"
             let summary = PeriodSummary(data: data, configuration: configuration, period: period, link: link(path) ?? path)
-            let chart = ReportCharts(data: data).period(period).first { $0.name == "movements" }
+            let chart = charts.period(period).first { $0.name == "movements" }
             let chat = configuration.telegram.chatID, about = "\(folder) summary \(period.name)"
             var photo: [UInt8]?
             if let chart {

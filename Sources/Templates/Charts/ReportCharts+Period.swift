@@ -26,19 +26,15 @@ extension ReportCharts {
                 return value == .zero && kind != 0 && kind != 3 ? nil : sign * ReportCharts.double(value)
             }
         }
-        let known = points.compactMap { $0 }
-        var totals = [Money](repeating: .zero, count: 5)
-        for point in known {
-            for kind in 0..<5 { totals[kind] = totals[kind] + point.movements[kind] }
-        }
         let money = { (value: Money) in Display.money(value, revenueCurrency) }
-        var summary = "\(title): "
-        if let first = known.first, let last = known.last {
-            summary += "MRR \(money(first.mrr)) on \(first.date), \(money(last.mrr)) on \(last.date); "
-            summary += "new \(money(totals[0])), expansion \(money(totals[1])), reactivation \(money(totals[4])), "
-            summary += "contraction \(money(totals[2])), churned \(money(totals[3])); net \(money(RevenueRetention.net(totals)))."
-        } else {
-            summary += "no data."
+        let summary = ReportCharts.summary(title, points) { known, first, last in
+            var totals = [Money](repeating: .zero, count: 5)
+            for point in known {
+                for kind in 0..<5 { totals[kind] = totals[kind] + point.movements[kind] }
+            }
+            return "MRR \(money(first.mrr)) on \(first.date), \(money(last.mrr)) on \(last.date); "
+                + "new \(money(totals[0])), expansion \(money(totals[1])), reactivation \(money(totals[4])), "
+                + "contraction \(money(totals[2])), churned \(money(totals[3])); net \(money(RevenueRetention.net(totals)))."
         }
         return SVGChart(title: title, labels: labels(days, points), series: [
             SVGChart.Series("New", part(0, sign: 1), style: .bar, color: 2),

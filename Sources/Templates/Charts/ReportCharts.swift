@@ -122,16 +122,12 @@ public struct ReportCharts: Sendable {
     /// Active users (line) against commands and errors (right axis) per day.
     func activity(_ days: [LocalDay], title: String) -> SVGChart {
         let points = days.map(point)
-        let known = points.compactMap { $0 }
-        var summary = "\(title): "
-        if let first = known.first, let last = known.last {
+        let summary = ReportCharts.summary(title, points) { known, first, last in
             let peak = known.max { $0.dau < $1.dau }!
-            summary += "active users \(Display.count(first.dau)) on \(first.date), \(Display.count(last.dau)) on \(last.date)"
-            summary += " (most: \(Display.count(peak.dau)) on \(peak.date)); "
-            summary += "\(Display.count(known.reduce(0) { $0 + $1.commands })) commands and "
-            summary += "\(Display.plural(known.reduce(0) { $0 + $1.errors }, "error"))."
-        } else {
-            summary += "no data."
+            return "active users \(Display.count(first.dau)) on \(first.date), \(Display.count(last.dau)) on \(last.date)"
+                + " (most: \(Display.count(peak.dau)) on \(peak.date)); "
+                + "\(Display.count(known.reduce(0) { $0 + $1.commands })) commands and "
+                + "\(Display.plural(known.reduce(0) { $0 + $1.errors }, "error"))."
         }
         return SVGChart(title: title, labels: labels(days, points), series: [
             // Errors are part of the commands: the red top of each bar.
@@ -145,20 +141,22 @@ public struct ReportCharts: Sendable {
     /// they are a small part of revenue).
     func revenue(_ days: [LocalDay], title: String, revenue revenueCurrency: String, cost costCurrency: String) -> SVGChart {
         let points = days.map(point)
-        let known = points.compactMap { $0 }
-        var summary = "\(title): "
-        if let first = known.first, let last = known.last {
-            let costs = known.reduce(Money.zero) { $0 + $1.cost }
-            summary += "MRR \(Display.money(first.mrr, revenueCurrency)) on \(first.date), "
-            summary += "\(Display.money(last.mrr, revenueCurrency)) on \(last.date); "
-            summary += "costs \(Display.money(costs, costCurrency)) in all."
-        } else {
-            summary += "no data."
+        let summary = ReportCharts.summary(title, points) { known, first, last in
+            "MRR \(Display.money(first.mrr, revenueCurrency)) on \(first.date), \(Display.money(last.mrr, revenueCurrency)) on \(last.date); "
+                + "costs \(Display.money(known.reduce(Money.zero) { $0 + $1.cost }, costCurrency)) in all."
         }
         return SVGChart(title: title, labels: labels(days, points), series: [
             SVGChart.Series("Costs, \(costCurrency) (right axis)", points.map { $0.map { ReportCharts.double($0.cost) } }, style: .bar, right: true, color: 4),
             SVGChart.Series("MRR, \(revenueCurrency)", points.map { $0.map { ReportCharts.double($0.mrr) } }, style: .line, color: 0),
         ], left: .money(revenueCurrency), right: .money(costCurrency), summary: summary)
+    }
+
+    /// A chart's text alternative: its title, then what `figures` says of
+    /// the days with a snapshot (the first and the last given), or "no data."
+    static func summary(_ title: String, _ points: [Point?], _ figures: (_ known: [Point], _ first: Point, _ last: Point) -> String) -> String {
+        let known = points.compactMap { $0 }
+        guard let first = known.first, let last = known.last else { return "\(title): no data." }
+        return "\(title): " + figures(known, first, last)
     }
 
     /// The days' labels, made once per day.

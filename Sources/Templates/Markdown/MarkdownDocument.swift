@@ -23,6 +23,14 @@ struct MarkdownDocument {
         text += "\n"
     }
 
+    /// A report's charts, each an image, or its text alternative in
+    /// italics where it has no file (a mail that could not rasterise it).
+    mutating func charts(_ charts: [(path: String, alt: String)]) {
+        for chart in charts {
+            if chart.path.isEmpty { paragraph("*" + MarkdownText.literal(chart.alt) + "*") } else { image(chart.path, alt: chart.alt) }
+        }
+    }
+
     /// An image on a line of its own; `alt` is any text (the `.md` reads
     /// alone through it), `path` a relative path or a `cid:` without spaces.
     mutating func image(_ path: String, alt: String) {

@@ -62,8 +62,7 @@ public struct SitePublisher {
     /// True when the file at `path` holds exactly `bytes` (its size is
     /// checked first, so most changed files are never read).
     static func sameContent(_ path: String, _ bytes: [UInt8]) -> Bool {
-        var info = stat()
-        guard stat(path, &info) == 0, Int(info.st_size) == bytes.count else { return false }
+        guard size(of: path) == bytes.count else { return false }
         return (try? AtomicFile.read(path)) == bytes
     }
 

@@ -49,10 +49,7 @@ public struct DailyReport {
         row("Error rate", Display.percent(figures.errorRate)) { Display.change(figures.errorRate, $0.1.errorRate) }
         row("Total cost", Display.money(figures.totalCost, cost)) { Display.change(figures.totalCost, $0.1.totalCost, cost) }
         doc.table(headline)
-        for chart in charts {
-            // A chart without a file (a mail that could not rasterise it) is its text.
-            if chart.path.isEmpty { doc.paragraph("*" + MarkdownText.literal(chart.alt) + "*") } else { doc.image(chart.path, alt: chart.alt) }
-        }
+        doc.charts(charts)
 
         doc.heading(2, "Users")
         var usersTable = MarkdownTable(["Users", "Count"], numeric: [1])

@@ -54,10 +54,7 @@ public struct PeriodReport {
         headline.row(["Error rate", Display.percent(period.errorRate), Display.change(period.errorRate, before.errorRate)])
         headline.row(["Total cost", Display.money(period.totalCost, cost), before.days.isEmpty ? "" : Display.change(period.totalCost, before.totalCost, cost)])
         doc.table(headline)
-        for chart in charts {
-            // A chart without a file (a mail that could not rasterise it) is its text.
-            if chart.path.isEmpty { doc.paragraph("*" + MarkdownText.literal(chart.alt) + "*") } else { doc.image(chart.path, alt: chart.alt) }
-        }
+        doc.charts(charts)
 
         doc.heading(2, "Users")
         ReportSections.counts(&doc, title: "Acquisition by source", column: "Source", period.bySource, empty: "No registrations.")
