@@ -23,6 +23,20 @@ import Testing
         #expect(Money("0.000150")!.description == "0.00015")
     }
 
+    @Test func formatsAmountsBeyondSixtyFourBitsAlike() {
+        // Amounts of 64 bits are written by a faster path; both give the same text.
+        #expect(Money(micros: 10_000_000).description == "10.00")
+        #expect(Money(micros: 1_234_567).description == "1.234567")
+        #expect(Money(micros: 1_230_000).description == "1.23")
+        #expect(Money(micros: 1_200_000).description == "1.20")
+        #expect(Money(micros: 1_000_100).description == "1.0001")
+        #expect(Money(micros: Int128(Int64.max)).description == "9223372036854.775807")
+        #expect(Money(micros: -Int128(UInt64.max)).description == "-18446744073709.551615")
+        #expect(Money(micros: Int128(UInt64.max) + 1).description == "18446744073709.551616")
+        #expect(Money(micros: -(Int128(UInt64.max) + 10_000)).description == "-18446744073709.561615")
+        #expect(Money(micros: Int128(UInt64.max) + 448_385).description == "18446744073710.00")
+    }
+
     @Test func dividesHalfToEven() {
         #expect(Money.divideHalfEven(5, 2) == 2)
         #expect(Money.divideHalfEven(7, 2) == 4)

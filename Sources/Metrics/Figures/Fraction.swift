@@ -39,7 +39,7 @@ public struct Fraction: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The value as a double, for display and JSON.
-    public var doubleValue: Double { Double(numerator) / Double(denominator) }
+    public var doubleValue: Double { numerator.nearestDouble / denominator.nearestDouble }
 
     /// The shortest decimal text of the value.
     public var description: String {

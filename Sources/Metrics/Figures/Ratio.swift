@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CSupport
 
 /// An exact fraction of two counts (a conversion rate, a churn rate) or
 /// of two amounts (a revenue retention): never rounded, so figures
@@ -28,7 +26,7 @@ public struct Ratio: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The value as a double: what JSON and pages show.
-    public var value: Double { Double(numerator) / Double(denominator) }
+    public var value: Double { numerator.nearestDouble / denominator.nearestDouble }
 
     /// JSON number text with 10 significant digits (`0.1041666667`, `0.05`).
     public var jsonText: String { Ratio.jsonText(value) }
@@ -40,21 +38,20 @@ public struct Ratio: Sendable, Hashable, CustomStringConvertible {
     public static func jsonText(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
         if value == 0 { return "0" }
-        let text = printed(value, "%.10g")
+        let text = printed(value, sentinel_format_g10)
         guard text.contains("e") else { return text }
-        var fixed = Substring(printed(value, "%.12f"))
+        var fixed = Substring(printed(value, sentinel_format_f12))
         while fixed.hasSuffix("0") { fixed.removeLast() }
         if fixed.hasSuffix(".") { fixed.removeLast() }
         return String(fixed)
     }
 
-    /// C's printf of one double: the C locale is the process's (nothing
-    /// calls setlocale), so the decimal point is always `.`. Foundation's
-    /// String(format:) gives the same text at many times the cost, which
-    /// the API's thousands of figures notice.
-    private static func printed(_ value: Double, _ format: StaticString) -> String {
+    /// C's printf of one double, through a fixed-format helper: the API's
+    /// thousands of figures notice both Foundation's String(format:) and a
+    /// va_list built per number.
+    private static func printed(_ value: Double, _ format: (Double, UnsafeMutablePointer<CChar>?, Int) -> Int32) -> String {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { buffer in
-            let count = withVaList([value]) { vsnprintf(buffer.baseAddress, 512, UnsafeRawPointer(format.utf8Start).assumingMemoryBound(to: CChar.self), $0) }
+            let count = format(value, buffer.baseAddress, 512)
             return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(min(max(count, 0), 511))), as: UTF8.self)
         }
     }

@@ -70,7 +70,7 @@ struct PageChart: Sendable {
     }
 
     /// A money amount as a chart value.
-    static func value(_ money: Money?) -> Double? { money.map { Double($0.micros) / 1_000_000 } }
+    static func value(_ money: Money?) -> Double? { money.map { $0.micros.nearestDouble / 1_000_000 } }
     /// A rate as a chart value.
-    static func value(_ ratio: Ratio?) -> Double? { ratio.map { Double($0.numerator) / Double($0.denominator) } }
+    static func value(_ ratio: Ratio?) -> Double? { ratio.map { $0.numerator.nearestDouble / $0.denominator.nearestDouble } }
 }

@@ -165,5 +165,5 @@ public struct ReportCharts: Sendable {
     }
 
     /// Money as a chart value (drawing only; figures stay exact in text).
-    static func double(_ money: Money) -> Double { Double(money.micros) / 1_000_000 }
+    static func double(_ money: Money) -> Double { money.micros.nearestDouble / 1_000_000 }
 }

@@ -11,7 +11,7 @@ struct GoalCards {
     /// The figure a goal tracks on one day; nil when it is undefined.
     static func value(_ metric: Configuration.Goal.Metric, _ s: Snapshot) -> Double? {
         switch metric {
-        case .mrr: return Double(s.revenue.mrr.micros) / 1_000_000
+        case .mrr: return s.revenue.mrr.micros.nearestDouble / 1_000_000
         case .premiumUsers: return Double(s.users.premium)
         case .totalUsers: return Double(s.users.total)
         case .dau: return Double(s.users.active)
@@ -21,9 +21,9 @@ struct GoalCards {
 
     static func target(_ target: Configuration.Goal.Target) -> Double {
         switch target {
-        case .money(let money): return Double(money.micros) / 1_000_000
+        case .money(let money): return money.micros.nearestDouble / 1_000_000
         case .count(let count): return Double(count)
-        case .rate(let fraction): return Double(fraction.numerator) / Double(fraction.denominator)
+        case .rate(let fraction): return fraction.numerator.nearestDouble / fraction.denominator.nearestDouble
         }
     }
 
