@@ -48,7 +48,8 @@ public struct DerivedFigures: Sendable, Equatable {
         churnRate30d = retention.churnRate30d
         grr30d = retention.grr30d
         nrr30d = retention.nrr30d
-        if let window = history.window(endingOn: day, days: 30) {
+        let window = history.window(endingOn: day, days: 30)
+        if let window {
             quickRatio = RevenueRetention.quickRatio(RevenueRetention.movements(of: window))
         }
         cohorts = CohortRates(snapshot.analytics)
@@ -56,7 +57,7 @@ public struct DerivedFigures: Sendable, Equatable {
             ltv = arppu.divided(by: churn)
         }
         totalCost = snapshot.costs.apiTotal + snapshot.costs.infrastructure
-        if let window = history.window(endingOn: day, days: 30) {
+        if let window {
             let cost = window.reduce(Money.zero) { $0 + $1.costs.apiTotal + $1.costs.infrastructure }
             costPerActiveUser = users.active30d > 0 ? cost.divided(byCount: users.active30d) : nil
             if let costRate {

@@ -18,7 +18,7 @@ public struct RevenueRetention: Sendable, Equatable {
     }
 
     /// Movements summed over days, or nil when one of them lacks them.
-    public static func movements(of days: [Snapshot]) -> [Money]? {
+    public static func movements<Days: Collection<Snapshot>>(of days: Days) -> [Money]? {
         var total = [Money](repeating: .zero, count: 5)
         for day in days {
             guard let movements = day.analytics?.movements else { return nil }

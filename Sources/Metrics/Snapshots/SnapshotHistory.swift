@@ -43,15 +43,15 @@ public struct SnapshotHistory: Sendable {
     /// The position of a day's snapshot in `snapshots`.
     public func position(of day: LocalDay) -> Int? { index[day.ordinal] }
 
-    /// The snapshots of the `count` days ending on `day`; nil if one is missing.
-    public func window(endingOn day: LocalDay, days count: Int) -> [Snapshot]? {
-        var result: [Snapshot] = []
-        result.reserveCapacity(count)
-        for offset in stride(from: count - 1, through: 0, by: -1) {
-            guard let snapshot = snapshot(on: day.adding(days: -offset)) else { return nil }
-            result.append(snapshot)
-        }
-        return result
+    /// The snapshots of the `count` days ending on `day`; nil if one is
+    /// missing. A slice of `snapshots`: every day's figures look at 30
+    /// days, and copying a snapshot touches each of its lists.
+    public func window(endingOn day: LocalDay, days count: Int) -> ArraySlice<Snapshot>? {
+        // Days are unique and sorted, so the window is whole exactly when
+        // its first day sits `count - 1` places before its last.
+        guard count > 0, let last = index[day.ordinal], last >= count - 1,
+              snapshots[last - count + 1].date.ordinal == day.ordinal - count + 1 else { return nil }
+        return snapshots[(last - count + 1)...last]
     }
 
     /// The snapshots present among the `count` days ending on `day`.
