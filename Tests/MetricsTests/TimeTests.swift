@@ -29,6 +29,16 @@ import Testing
         #expect(utc.day(containing: -1).description == "1969-12-31")
     }
 
+    @Test func daysReadAsTheyAreWritten() {
+        for text in ["0000-01-01", "0001-02-28", "1999-12-31", "2024-02-29", "2026-11-25", "9999-12-31"] {
+            #expect(LocalDay(text)?.description == text)
+        }
+        #expect(LocalDay(year: 2026, month: 1, day: 9)!.adding(days: 1).description == "2026-01-10")
+        // Outside four digits the year is padded the long way.
+        #expect(LocalDay("9999-12-31")!.adding(days: 1).description == "10000-01-01")
+        #expect(LocalDay("0000-01-01")!.adding(days: -1).description == "-0001-12-31")
+    }
+
     @Test func aZoneThatSkipsMidnightStartsAtTheFirstInstant() {
         // São Paulo moved from 00:00 to 01:00 on 2018-11-04.
         let saoPaulo = DayCalendar(timeZoneName: "America/Sao_Paulo")!

@@ -116,9 +116,16 @@ struct FieldReader {
         // Keys are compared as bytes, without a String or array per step:
         // a build reads some 200 fields from each of a thousand files.
         var node = root
-        for part in path.utf8.split(separator: UInt8(ascii: ".")) {
-            guard case .object(let members) = node, let next = members.last(where: { $0.key.elementsEqual(part) }) else { throw missing(path) }
-            node = next.value
+        let utf8 = path.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: ".")) ?? utf8.endIndex
+            if end > start {
+                let part = utf8[start..<end]
+                guard case .object(let members) = node, let next = members.last(where: { $0.key.elementsEqual(part) }) else { throw missing(path) }
+                node = next.value
+            }
+            start = end < utf8.endIndex ? utf8.index(after: end) : end
         }
         return node
     }

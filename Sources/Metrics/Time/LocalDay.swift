@@ -27,14 +27,20 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible,
 
     /// Parses `YYYY-MM-DD`.
     public init?(_ text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45,
-              let y = Int(String(decoding: bytes[0..<4], as: UTF8.self)),
-              let m = Int(String(decoding: bytes[5..<7], as: UTF8.self)),
-              let d = Int(String(decoding: bytes[8..<10], as: UTF8.self)),
-              bytes.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || ($0.element >= 48 && $0.element <= 57) })
-        else { return nil }
-        self.init(year: y, month: m, day: d)
+        var year = 0, month = 0, day = 0, count = 0
+        for byte in text.utf8 {
+            if count == 4 || count == 7 {
+                guard byte == 45 else { return nil }
+            } else {
+                guard byte >= 48 && byte <= 57 else { return nil }
+                let digit = Int(byte - 48)
+                if count < 4 { year = year * 10 + digit } else if count < 7 { month = month * 10 + digit } else { day = day * 10 + digit }
+            }
+            count += 1
+            if count > 10 { return nil }
+        }
+        guard count == 10 else { return nil }
+        self.init(year: year, month: month, day: day)
     }
 
     /// Year, month and day of this date.
@@ -95,7 +101,16 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible,
     /// `YYYY-MM-DD`.
     public var description: String {
         let (year, month, day) = components
-        return "\(LocalDay.pad(year, 4))-\(LocalDay.pad(month, 2))-\(LocalDay.pad(day, 2))"
+        guard (0...9999).contains(year) else { return "\(LocalDay.pad(year, 4))-\(LocalDay.pad(month, 2))-\(LocalDay.pad(day, 2))" }
+        // Ten ASCII digits and dashes, made in place: a build names every
+        // day in many files (paths, JSON, CSV, links).
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 48 + value) }
+            buffer[0] = digit(year / 1000); buffer[1] = digit(year / 100 % 10); buffer[2] = digit(year / 10 % 10); buffer[3] = digit(year % 10)
+            buffer[4] = 0x2D; buffer[5] = digit(month / 10); buffer[6] = digit(month % 10)
+            buffer[7] = 0x2D; buffer[8] = digit(day / 10); buffer[9] = digit(day % 10)
+            return 10
+        }
     }
 
     /// Days in a month of the Gregorian calendar.
