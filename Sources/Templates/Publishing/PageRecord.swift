@@ -42,17 +42,36 @@ public struct PageRecord: Sendable, Equatable {
     }
 
     /// The record as stored: a header line, then tab-separated lines.
-    public var text: String {
-        var lines = [PageRecord.header]
-        for path in files.keys.sorted() {
-            let file = files[path]!
-            lines.append("file\t\(path)\t\(file.size)\t\(PageRecord.hex(file.digest))")
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The stored bytes, paths in byte order (a record lists every file
+    /// of the site: made and read on every build).
+    var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(files.count * 80)
+        out.append(contentsOf: PageRecord.header.utf8)
+        out.append(0x0A)
+        for (path, file) in files.map({ (Array($0.key.utf8), $0.value) }).sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
+            out.append(contentsOf: "file\t".utf8)
+            out.append(contentsOf: path)
+            out.append(0x09)
+            out.append(contentsOf: String(file.size).utf8)
+            out.append(0x09)
+            PageRecord.appendHex(file.digest, to: &out)
+            out.append(0x0A)
         }
-        for key in pages.keys.sorted() {
-            let page = pages[key]!
-            lines.append((["page", key, PageRecord.hex(page.inputs)] + page.files).joined(separator: "\t"))
+        for (key, page) in pages.map({ (Array($0.key.utf8), $0.value) }).sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
+            out.append(contentsOf: "page\t".utf8)
+            out.append(contentsOf: key)
+            out.append(0x09)
+            PageRecord.appendHex(page.inputs, to: &out)
+            for path in page.files {
+                out.append(0x09)
+                out.append(contentsOf: path.utf8)
+            }
+            out.append(0x0A)
         }
-        return lines.joined(separator: "\n") + "\n"
+        return out
     }
 
     /// A stored record; nil for anything else (it is then ignored: the
@@ -65,38 +84,87 @@ public struct PageRecord: Sendable, Equatable {
         guard bytes.count > header.count, Array(bytes[..<header.count]) == header, bytes[header.count] == 0x0A, bytes.last == 0x0A else {
             return nil
         }
-        var start = header.count + 1
-        while start < bytes.count {
-            var end = start
-            while bytes[end] != 0x0A { end += 1 }
-            var fields: [String] = []
-            var from = start
-            for index in start...end where index == end || bytes[index] == 0x09 {
-                fields.append(String(decoding: bytes[from..<index], as: UTF8.self))
-                from = index + 1
+        let parsed: Bool = bytes.withUnsafeBufferPointer { buffer in
+            var start = header.count + 1
+            var fields: [Range<Int>] = []
+            while start < buffer.count {
+                var end = start
+                while buffer[end] != 0x0A { end += 1 }
+                fields.removeAll(keepingCapacity: true)
+                var from = start
+                for index in start...end where index == end || buffer[index] == 0x09 {
+                    fields.append(from..<index)
+                    from = index + 1
+                }
+                start = end + 1
+                let kind = buffer[fields[0]]
+                if kind.elementsEqual("file".utf8) {
+                    guard fields.count == 4, PageRecord.isSitePath(buffer[fields[1]]), let size = PageRecord.decimal(buffer[fields[2]]),
+                          let digest = PageRecord.hexValue(buffer[fields[3]]) else { return false }
+                    files[String(decoding: buffer[fields[1]], as: UTF8.self)] = File(size: size, digest: digest)
+                } else if kind.elementsEqual("page".utf8) {
+                    guard fields.count >= 3, let inputs = PageRecord.hexValue(buffer[fields[2]]) else { return false }
+                    let paths = fields[3...].map { String(decoding: buffer[$0], as: UTF8.self) }
+                    guard paths.allSatisfy({ files[$0] != nil }) else { return false }
+                    pages[String(decoding: buffer[fields[1]], as: UTF8.self)] = Page(inputs: inputs, files: paths)
+                } else {
+                    return false
+                }
             }
-            start = end + 1
-            switch fields.first {
-            case "file":
-                guard fields.count == 4, PageRecord.isSitePath(fields[1]), let size = Int(fields[2]), size >= 0,
-                      let digest = UInt64(fields[3], radix: 16) else { return nil }
-                files[fields[1]] = File(size: size, digest: digest)
-            case "page":
-                guard fields.count >= 3, let inputs = UInt64(fields[2], radix: 16) else { return nil }
-                let paths = Array(fields[3...])
-                guard paths.allSatisfy({ files[$0] != nil }) else { return nil }
-                pages[fields[1]] = Page(inputs: inputs, files: paths)
-            default:
-                return nil
-            }
+            return true
         }
+        guard parsed else { return nil }
     }
 
     /// A relative path inside the site: no `..`, no leading `/`, no control
     /// character (a record names only files of its release).
-    static func isSitePath(_ path: String) -> Bool {
-        !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0.isEmpty }
-            && !path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+    static func isSitePath(_ path: String) -> Bool { isSitePath(Array(path.utf8)[...]) }
+
+    /// `isSitePath` of a path's bytes: segments between slashes are neither
+    /// empty nor `..`, and no byte is a control character.
+    static func isSitePath<Bytes: Collection<UInt8>>(_ path: Bytes) -> Bool {
+        guard !path.isEmpty else { return false }
+        var segment = 0, dots = 0
+        for byte in path {
+            if byte < 0x20 || byte == 0x7F { return false }
+            if byte == 0x2F {
+                if segment == 0 || (segment == 2 && dots == 2) { return false }
+                segment = 0
+                dots = 0
+            } else {
+                segment += 1
+                if byte == 0x2E { dots += 1 }
+            }
+        }
+        return segment != 0 && !(segment == 2 && dots == 2)
+    }
+
+    /// A size: ASCII digits only, at most 18.
+    static func decimal<Bytes: Collection<UInt8>>(_ digits: Bytes) -> Int? {
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= 48 && byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+
+    /// A digest: 1 to 16 hexadecimal digits.
+    static func hexValue<Bytes: Collection<UInt8>>(_ digits: Bytes) -> UInt64? {
+        guard !digits.isEmpty, digits.count <= 16 else { return nil }
+        var value: UInt64 = 0
+        for byte in digits {
+            let nibble: UInt8
+            switch byte {
+            case 48...57: nibble = byte - 48
+            case 97...102: nibble = byte - 87
+            case 65...70: nibble = byte - 55
+            default: return nil
+            }
+            value = value << 4 | UInt64(nibble)
+        }
+        return value
     }
 
     /// The record of release `buildID`, if it has a readable one.
@@ -109,11 +177,20 @@ public struct PageRecord: Sendable, Equatable {
     /// record lost in a crash reads as none, and the next build renders
     /// every report).
     func write(releases: String, buildID: String) throws(AtomicFile.Failure) {
-        try AtomicFile.write(Array(text.utf8), to: "\(releases)/\(buildID)\(PageRecord.suffix)", syncDirectory: false, syncFile: false)
+        try AtomicFile.write(bytes, to: "\(releases)/\(buildID)\(PageRecord.suffix)", syncDirectory: false, syncFile: false)
     }
 
     static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+        var out: [UInt8] = []
+        appendHex(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Sixteen lowercase hexadecimal digits.
+    static func appendHex(_ value: UInt64, to out: inout [UInt8]) {
+        for shift in stride(from: 60, through: 0, by: -4) {
+            let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF
+            out.append(nibble < 10 ? 48 + nibble : 87 + nibble)
+        }
     }
 }

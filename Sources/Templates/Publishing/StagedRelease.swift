@@ -39,7 +39,7 @@ public final class StagedRelease: @unchecked Sendable {
         current = publisher.currentRelease()
         record = current.flatMap { PageRecord.read(releases: publisher.releases, buildID: $0) }
         staging = "\(publisher.releases)/\(AtomicFile.temporaryPrefix)\(getpid())-staging"
-        try? FileManager.default.removeItem(atPath: staging)
+        AtomicFile.removeTree(staging)
         try AtomicFile.makeDirectory(staging)
     }
 
@@ -126,7 +126,7 @@ public final class StagedRelease: @unchecked Sendable {
         // instead of an fsync per file.
         if counts.written > 0 { SitePublisher.flush(staging) }
         let final = "\(publisher.releases)/\(buildID)"
-        try? FileManager.default.removeItem(atPath: final)
+        AtomicFile.removeTree(final)
         // Written before the swap: a release without its record is only
         // rendered in full by the next build.
         do { try record.write(releases: publisher.releases, buildID: buildID) } catch {
@@ -166,6 +166,6 @@ public final class StagedRelease: @unchecked Sendable {
     /// Removes the staging folder once queued writes are done (a failed
     /// build, or a site that did not change).
     public func abandon() {
-        queue.sync { try? FileManager.default.removeItem(atPath: staging) }
+        queue.sync { AtomicFile.removeTree(staging) }
     }
 }
