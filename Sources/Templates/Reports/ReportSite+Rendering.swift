@@ -21,7 +21,7 @@ extension ReportSite {
         for job in jobs { names[job.kind, default: []].append(job.name) }
         let siblings = names.mapValues { list in (list, Dictionary(uniqueKeysWithValues: list.enumerated().map { ($1, $0) })) }
         let common = commonInputs
-        typealias Made = (entry: Entry, files: [SiteFile]?, page: PageRecord.Page?, repair: Bool)
+        typealias Made = (files: [SiteFile]?, page: PageRecord.Page?, repair: Bool)
         let slots = UnsafeMutableBufferPointer<Made?>.allocate(capacity: jobs.count)
         slots.initialize(repeating: nil)
         defer { slots.deinitialize(); slots.deallocate() }
@@ -29,20 +29,28 @@ extension ReportSite {
         extraSlots.initialize(repeating: [])
         defer { extraSlots.deinitialize(); extraSlots.deallocate() }
         let shared = SendableBuffer(slots), sharedExtras = SendableBuffer(extraSlots)
-        DispatchQueue.concurrentPerform(iterations: extras.count + jobs.count) { index in
+        // The archive lists every entry: made beside the reports, not after them.
+        let entries = jobs.map { self.entry($0) }
+        let archive = Slot<SiteFile>()
+        DispatchQueue.concurrentPerform(iterations: extras.count + 1 + jobs.count) { index in
             if index < extras.count {
                 sharedExtras.buffer[index] = extras[index]()
                 return
             }
-            let job = jobs[index - extras.count]
-            let entry = self.entry(job)
+            if index == extras.count {
+                archive.value = self.archive(entries)
+                ready?([archive.value!])
+                return
+            }
+            let job = jobs[index - extras.count - 1]
+            let entry = entries[index - extras.count - 1]
             let family = siblings[job.kind]!
             let inputs = self.inputs(job, entry: entry, siblings: family, common: common)
             // Inputs as recorded but a file the record lists lost: rendered, and put back.
             var repair = false
             if let inputs, let kept, let page = kept.record.pages[job.key], page.inputs == inputs {
                 if let files = ReportSite.unchanged(page, in: kept) {
-                    shared.buffer[index - extras.count] = (entry, files, PageRecord.Page(inputs: inputs, files: files.map(\.path)), false)
+                    shared.buffer[index - extras.count - 1] = (files, PageRecord.Page(inputs: inputs, files: files.map(\.path)), false)
                     ready?(files)
                     return
                 }
@@ -53,23 +61,19 @@ extension ReportSite {
                 [SiteFile(path: "reports/\(job.kind)/\(job.name).md", text: markdown), self.page(entry, content: $0, siblings: family)] + charts
             }
             if let made, let ready { ready(made) }
-            shared.buffer[index - extras.count] = (entry, made, inputs.map { PageRecord.Page(inputs: $0, files: (made ?? []).map(\.path)) }, repair)
+            shared.buffer[index - extras.count - 1] = (made, inputs.map { PageRecord.Page(inputs: $0, files: (made ?? []).map(\.path)) }, repair)
         }
-        var entries: [Entry] = []
         var files: [SiteFile] = extraSlots.flatMap { $0 }
         var pages: [String: PageRecord.Page] = [:]
         var repairs: [String] = []
         for (slot, job) in zip(slots, jobs) {
             let made = slot!
             guard let made = made.files else { throw MarkdownRenderer.Failure(description: "cmark-gfm failed on \(job.kind)/\(job.name)") }
-            entries.append(slot!.entry)
             files.append(contentsOf: made)
             if let page = slot!.page { pages[job.key] = page }
             if slot!.repair { repairs += made.map(\.path) }
         }
-        let archive = archive(entries)
-        ready?([archive])
-        files.append(archive)
+        files.append(archive.value!)
         return (entries, files, pages, repairs)
     }
 
