@@ -158,7 +158,7 @@ extension SVGChart {
             if run == 1 { lone.append(labels.count - 1) }
             if !path.bytes.isEmpty {
                 out.raw("<path d=\"")
-                out.raw(String(decoding: path.bytes, as: UTF8.self))
+                out.raw(path.bytes)
                 out.raw("\" fill=\"none\" stroke=\"")
                 out.raw(colour(item))
                 out.raw(item.style == .dashed ? "\" stroke-width=\"2\" stroke-linejoin=\"round\" stroke-dasharray=\"5 4\"/>\n"

@@ -9,14 +9,21 @@ extension SVGChart {
 
         init(chart: SVGChart, legendRows: Int) {
             func values(_ right: Bool) -> [Double] {
-                let chosen = chart.series.filter { $0.right == right }
-                var all = chosen.filter { $0.style != .bar }.flatMap { $0.values.compactMap { $0 } }
+                var all: [Double] = []
+                all.reserveCapacity(chart.labels.count * 2)
+                for item in chart.series where item.right == right && item.style != .bar {
+                    for case let value? in item.values { all.append(value) }
+                }
                 // A stack reaches the sum of its positives and of its negatives.
-                let bars = chosen.filter { $0.style == .bar }
+                let bars = chart.series.filter { $0.right == right && $0.style == .bar }
                 for index in chart.labels.indices {
-                    let parts = bars.compactMap { index < $0.values.count ? $0.values[index] : nil }
-                    all.append(parts.filter { $0 > 0 }.reduce(0, +))
-                    all.append(parts.filter { $0 < 0 }.reduce(0, +))
+                    var up = 0.0, down = 0.0
+                    for item in bars where index < item.values.count {
+                        guard let value = item.values[index] else { continue }
+                        if value > 0 { up += value } else if value < 0 { down += value }
+                    }
+                    all.append(up)
+                    all.append(down)
                 }
                 return all
             }

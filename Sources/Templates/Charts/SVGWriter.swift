@@ -14,10 +14,18 @@ struct SVGWriter {
     /// Markup made at run time (a colour, a class).
     mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
+    /// Markup already written as bytes (a path's data).
+    mutating func raw(_ markup: [UInt8]) { bytes.append(contentsOf: markup) }
+
     /// Text for an element or an attribute value: `& < > " '` escaped,
     /// control characters and non-characters (which XML 1.0 forbids)
     /// replaced by U+FFFD.
     mutating func text(_ text: String) {
+        // Most labels are plain ASCII: copied as they are.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x26 && $0 != 0x3C && $0 != 0x3E && $0 != 0x22 && $0 != 0x27 }) {
+            bytes.append(contentsOf: text.utf8)
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "&": raw("&amp;")
