@@ -37,6 +37,21 @@ import Testing
         #expect(Money(micros: Int128(UInt64.max) + 448_385).description == "18446744073710.00")
     }
 
+    @Test func dividesHalfToEvenAtSixtyFourBitsAndBeyond() {
+        // Within 64 bits the division takes a faster path: the same results.
+        let big = Int128(Int64.max)
+        #expect(Money.divideHalfEven(big, big) == 1)
+        #expect(Money.divideHalfEven(big, 2) == big / 2 + 1)  // …807 / 2 = …903.5: the tie goes to the even …904
+        #expect(Money.divideHalfEven(big - 1, 2) == (big - 1) / 2)
+        #expect(Money.divideHalfEven(-big, big - 1) == -1)
+        #expect(Money.divideHalfEven(Int128(Int64.min), 3) == -3_074_457_345_618_258_603)
+        #expect(Money.divideHalfEven(big * 4 + 2, 4) == big + 1)  // a tie at 128 bits: …807.5 goes to …808
+        #expect(Money.divideHalfEven(-(big * 4 + 2), 4) == -big - 1)
+        #expect(Format.grouped(Int128(Int64.max) * 10) == "92,233,720,368,547,758,070")
+        #expect(Format.grouped(Int.min) == "-9,223,372,036,854,775,808")
+        #expect(Format.grouped(-1_000) == "-1,000" && Format.grouped(999) == "999" && Format.grouped(1_234_567) == "1,234,567")
+    }
+
     @Test func dividesHalfToEven() {
         #expect(Money.divideHalfEven(5, 2) == 2)
         #expect(Money.divideHalfEven(7, 2) == 4)

@@ -5,12 +5,27 @@ public enum Format {
     /// `1,234,567`.
     public static func grouped(_ value: Int) -> String {
         if value > -1000 && value < 1000 { return String(value) }
-        return grouped(digits: String(value.magnitude), negative: value < 0)
+        // Written in place, last digit first: no intermediate text.
+        var magnitude = value.magnitude
+        return String(unsafeUninitializedCapacity: 27) { buffer in
+            var end = 27, digits = 0
+            repeat {
+                if digits > 0 && digits % 3 == 0 { end -= 1; buffer[end] = UInt8(ascii: ",") }
+                end -= 1
+                buffer[end] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
+                magnitude /= 10
+                digits += 1
+            } while magnitude > 0
+            if value < 0 { end -= 1; buffer[end] = UInt8(ascii: "-") }
+            let count = 27 - end
+            for index in 0..<count { buffer[index] = buffer[end + index] }
+            return count
+        }
     }
 
     /// `1,234,567` of a wide integer (an amount in micro-units).
     public static func grouped(_ value: Int128) -> String {
-        if value > -1000 && value < 1000 { return String(value) }
+        if let small = Int(exactly: value) { return grouped(small) }
         return grouped(digits: String(value.magnitude), negative: value < 0)
     }
 

@@ -112,6 +112,19 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Divides `numerator` by a positive `denominator`, rounding half to even.
     public static func divideHalfEven(_ numerator: Int128, _ denominator: Int128) -> Int128 {
         precondition(denominator > 0)
+        // Figures are almost always within 64 bits, where division is one
+        // instruction instead of a 128-bit library call.
+        if let small = Int64(exactly: numerator), let divisor = Int64(exactly: denominator) {
+            var quotient = small / divisor, remainder = small % divisor
+            if remainder < 0 {
+                quotient -= 1
+                remainder += divisor
+            }
+            // remainder × 2 against the divisor, without overflowing.
+            let rest = divisor - remainder
+            if remainder > rest || (remainder == rest && quotient % 2 != 0) { quotient += 1 }
+            return Int128(quotient)
+        }
         var quotient = numerator / denominator
         var remainder = numerator % denominator
         if remainder < 0 {  // floor division, so the tie test below is one-sided

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A name from event text (a command, source, provider or reason), kept as
 /// its exact UTF-8 bytes and ordered by them.
 public struct Name: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -9,7 +11,19 @@ public struct Name: Sendable, Hashable, Comparable, CustomStringConvertible {
     public init(_ text: String) { bytes = Array(text.utf8) }
     /// The text (names are validated UTF-8).
     public var description: String { String(decoding: bytes, as: UTF8.self) }
-    public static func < (lhs: Name, rhs: Name) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+    public static func < (lhs: Name, rhs: Name) -> Bool { precedes(lhs.bytes, rhs.bytes) }
+
+    /// The byte order of two byte strings, as `lexicographicallyPrecedes`
+    /// gives it, by memcmp: a build sorts thousands of paths and names.
+    public static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
+    }
 }
 
 /// A name and how often it occurred.

@@ -51,7 +51,7 @@ public struct PageRecord: Sendable, Equatable {
         out.reserveCapacity(files.count * 80)
         out.append(contentsOf: PageRecord.header.utf8)
         out.append(0x0A)
-        for (path, file) in files.map({ (Array($0.key.utf8), $0.value) }).sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
+        for (path, file) in files.map({ (Array($0.key.utf8), $0.value) }).sorted(by: { Name.precedes($0.0, $1.0) }) {
             out.append(contentsOf: "file\t".utf8)
             out.append(contentsOf: path)
             out.append(0x09)
@@ -60,7 +60,7 @@ public struct PageRecord: Sendable, Equatable {
             PageRecord.appendHex(file.digest, to: &out)
             out.append(0x0A)
         }
-        for (key, page) in pages.map({ (Array($0.key.utf8), $0.value) }).sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
+        for (key, page) in pages.map({ (Array($0.key.utf8), $0.value) }).sorted(by: { Name.precedes($0.0, $1.0) }) {
             out.append(contentsOf: "page\t".utf8)
             out.append(contentsOf: key)
             out.append(0x09)

@@ -46,8 +46,10 @@ public struct SitePublisher {
     public static func buildID(of files: [SiteFile]) -> String {
         var hasher = FNVHash()
         // Each path's bytes once: comparing String views costs more than the hash.
-        for (path, file) in files.map({ (Array($0.path.utf8), $0) }).sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
-            hasher.combine(path)
+        let paths = files.map { Array($0.path.utf8) }
+        for index in paths.indices.sorted(by: { Name.precedes(paths[$0], paths[$1]) }) {
+            let file = files[index]
+            hasher.combine(paths[index])
             hasher.combine(word: UInt64(file.size) | 1 << 63)
             hasher.combine(word: file.digest)
         }
