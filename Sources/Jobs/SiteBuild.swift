@@ -57,9 +57,12 @@ public struct SiteBuild {
             release.abandon()
             throw JobFailure(.failure, step: "render", path: nil, error.description)
         }
-        let reports = files.filter { $0.path.hasSuffix(".md") }
-        let rendered = reports.filter { !$0.kept }.count
-        let unchanged = rendered == reports.count ? "" : " (\(Format.grouped(reports.count - rendered)) unchanged since the last build)"
+        var reports = 0, rendered = 0
+        for file in files where file.path.hasSuffix(".md") {
+            reports += 1
+            if !file.kept { rendered += 1 }
+        }
+        let unchanged = rendered == reports ? "" : " (\(Format.grouped(reports - rendered)) unchanged since the last build)"
         progress("[2/3] rendered \(Format.grouped(rendered)) reports\(unchanged), the dashboard, the API and the CSV files (\(Format.grouped(files.count)) files) in \(clock.lap())")
 
         let outcome: SitePublisher.Outcome

@@ -44,15 +44,18 @@ public struct SiteData: Sendable {
         figures = Array(unsafeUninitializedCapacity: days) { figures, figuresCount in
             periods = Array(unsafeUninitializedCapacity: periodCount) { periods, periodsCount in
                 let sharedFigures = SendableBuffer(figures), sharedPeriods = SendableBuffer(periods)
-                DispatchQueue.concurrentPerform(iterations: days + periodCount) { index in
-                    if index < days {
-                        (sharedFigures.buffer.baseAddress! + index).initialize(to: DerivedFigures(of: history.snapshots[index], in: history, costRate: costRate))
-                    } else if index - days < weekFirst.count {
-                        (sharedPeriods.buffer.baseAddress! + index - days).initialize(
-                            to: PeriodFigures(kind: .week, containing: weekFirst[index - days], history: history))
+                // Months first, then weeks, then days: the longest jobs
+                // start first, so no core is left with one at the end.
+                DispatchQueue.concurrentPerform(iterations: periodCount + days) { index in
+                    if index < monthFirst.count {
+                        (sharedPeriods.buffer.baseAddress! + weekFirst.count + index).initialize(
+                            to: PeriodFigures(kind: .month, containing: monthFirst[index], history: history))
+                    } else if index < periodCount {
+                        (sharedPeriods.buffer.baseAddress! + index - monthFirst.count).initialize(
+                            to: PeriodFigures(kind: .week, containing: weekFirst[index - monthFirst.count], history: history))
                     } else {
-                        (sharedPeriods.buffer.baseAddress! + index - days).initialize(
-                            to: PeriodFigures(kind: .month, containing: monthFirst[index - days - weekFirst.count], history: history))
+                        (sharedFigures.buffer.baseAddress! + index - periodCount).initialize(
+                            to: DerivedFigures(of: history.snapshots[index - periodCount], in: history, costRate: costRate))
                     }
                 }
                 periodsCount = periodCount

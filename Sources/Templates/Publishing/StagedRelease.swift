@@ -103,6 +103,9 @@ public final class StagedRelease: @unchecked Sendable {
         let result: Result<(written: Int, linked: Int, paths: [String]), AtomicFile.Failure> = queue.sync {
             for file in files { store(file) }
             if let failure { return .failure(failure) }
+            // Paths are unique: every file stored and no more stored than
+            // files means the staging folder holds exactly the site.
+            guard stored.count > files.count else { return .success((written, linked, writtenPaths)) }
             let wanted = Set(files.map(\.path))
             for path in stored.keys where !wanted.contains(path) { unlink("\(staging)/\(path)") }
             return .success((written, linked, writtenPaths.filter(wanted.contains)))

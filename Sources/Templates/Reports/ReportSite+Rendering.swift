@@ -32,6 +32,10 @@ extension ReportSite {
         // The archive lists every entry: made beside the reports, not after them.
         let entries = jobs.map { self.entry($0) }
         let archive = Slot<SiteFile>()
+        // Months, then weeks, then days: the longest reports start first,
+        // so that no core is left alone with one at the end.
+        let order = jobs.indices.filter { jobs[$0].kind == "monthly" } + jobs.indices.filter { jobs[$0].kind == "weekly" }
+            + jobs.indices.filter { jobs[$0].kind == "daily" }
         DispatchQueue.concurrentPerform(iterations: extras.count + 1 + jobs.count) { index in
             if index < extras.count {
                 sharedExtras.buffer[index] = extras[index]()
@@ -42,15 +46,15 @@ extension ReportSite {
                 ready?([archive.value!])
                 return
             }
-            let job = jobs[index - extras.count - 1]
-            let entry = entries[index - extras.count - 1]
+            let position = order[index - extras.count - 1]
+            let job = jobs[position], entry = entries[position]
             let family = siblings[job.kind]!
             let inputs = self.inputs(job, entry: entry, siblings: family, common: common)
             // Inputs as recorded but a file the record lists lost: rendered, and put back.
             var repair = false
             if let inputs, let kept, let page = kept.record.pages[job.key], page.inputs == inputs {
                 if let files = ReportSite.unchanged(page, in: kept) {
-                    shared.buffer[index - extras.count - 1] = (files, PageRecord.Page(inputs: inputs, files: files.map(\.path)), false)
+                    shared.buffer[position] = (files, PageRecord.Page(inputs: inputs, files: files.map(\.path)), false)
                     ready?(files)
                     return
                 }
@@ -61,7 +65,7 @@ extension ReportSite {
                 [SiteFile(path: "reports/\(job.kind)/\(job.name).md", text: markdown), self.page(entry, content: $0, siblings: family)] + charts
             }
             if let made, let ready { ready(made) }
-            shared.buffer[index - extras.count - 1] = (made, inputs.map { PageRecord.Page(inputs: $0, files: (made ?? []).map(\.path)) }, repair)
+            shared.buffer[position] = (made, inputs.map { PageRecord.Page(inputs: $0, files: (made ?? []).map(\.path)) }, repair)
         }
         var files: [SiteFile] = extraSlots.flatMap { $0 }
         var pages: [String: PageRecord.Page] = [:]
