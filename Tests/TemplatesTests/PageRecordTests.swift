@@ -39,4 +39,25 @@ extension PageRecordTests {
         }
         #expect(PageRecord(text: "sentinel-pages 1\nfile\treports/daily/charts/x.svg\t1\t00\n") != nil)
     }
+
+    @Test func fieldsAreReadExactly() {
+        func record(_ line: String) -> PageRecord? { PageRecord(text: "sentinel-pages 1\n\(line)\n") }
+        for path in ["a/", "/", "..", "a/..", "../", "a\u{7F}b"] { #expect(record("file\t\(path)\t1\t00") == nil, "\(path)") }
+        for path in [".", "a/./b", "...", "a/.b", ".well-known/x", "é/ü.html"] { #expect(record("file\t\(path)\t1\t00") != nil, "\(path)") }
+        for size in ["+5", "-1", "", "1e3", " 1", "1234567890123456789"] { #expect(record("file\ta\t\(size)\t00") == nil, "\(size)") }
+        for digest in ["", "g", "12345678901234567", "-1", "0x1"] { #expect(record("file\ta\t1\t\(digest)") == nil, "\(digest)") }
+        #expect(record("file\ta\t1\tFFFFFFFFFFFFFFFF")?.files["a"] == PageRecord.File(size: 1, digest: .max))
+        #expect(record("file\ta\t0\t0\npage\tdaily/x\tAb\ta")?.pages["daily/x"] == PageRecord.Page(inputs: 0xAB, files: ["a"]))
+        #expect(record("file\ta\t1\t00\textra") == nil && record("file\ta\t1") == nil && record("page\tdaily/x") == nil)
+        #expect(record("") == nil && record("file\ta\t1\t00\n") == nil)
+    }
+
+    @Test func theStoredTextListsPathsInByteOrder() throws {
+        // "Z" (0x5A) sorts before "a" (0x61) and "é" (0xC3 0xA9) after both.
+        let files = ["é.html", "a.html", "Z.html"].map { SiteFile(path: $0, text: $0) }
+        let text = PageRecord(files: files, pages: [:]).text
+        let paths = text.split(separator: "\n").dropFirst().map { $0.split(separator: "\t")[1] }
+        #expect(paths == ["Z.html", "a.html", "é.html"])
+        #expect(try #require(PageRecord(text: text)).files.count == 3)
+    }
 }
