@@ -87,8 +87,17 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     private static func newline(_ out: inout [UInt8], _ depth: Int) {
         out.append(0x0A)
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+        // One copy from a line of spaces: the API's documents indent
+        // every one of their tens of thousands of lines.
+        var rest = depth * 2
+        while rest > 0 {
+            let count = min(rest, spaces.count)
+            out.append(contentsOf: spaces[..<count])
+            rest -= count
+        }
     }
+
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
 
     /// Escapes `"`, `\` and control characters; `<`, `>` and `&` too, so the
     /// text can be embedded in an HTML `<script>` element.

@@ -49,19 +49,34 @@ struct SVGWriter {
     /// `12`, `12.5`, `-3`: a coordinate rounded to tenths (half away from zero).
     mutating func number(_ value: Double) {
         let tenths = Int((value * 10).rounded())
-        if tenths < 0 { bytes.append(UInt8(ascii: "-")) }
-        let magnitude = abs(tenths)
-        integer(magnitude / 10)
-        if magnitude % 10 != 0 {
-            bytes.append(UInt8(ascii: "."))
-            bytes.append(UInt8(48 + magnitude % 10))
+        // Digits are made last first in a small buffer and appended at once
+        // (a build writes some five million of them).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var end = 24, magnitude = tenths.magnitude
+            if magnitude % 10 != 0 {
+                end -= 1; buffer[end] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
+                end -= 1; buffer[end] = UInt8(ascii: ".")
+            }
+            magnitude /= 10
+            repeat {
+                end -= 1; buffer[end] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if tenths < 0 { end -= 1; buffer[end] = UInt8(ascii: "-") }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[end...]))
         }
     }
 
     /// A non-negative integer.
     mutating func integer(_ value: Int) {
-        if value >= 10 { integer(value / 10) }
-        bytes.append(UInt8(48 + value % 10))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var end = 24, magnitude = value.magnitude
+            repeat {
+                end -= 1; buffer[end] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[end...]))
+        }
     }
 
     /// Control characters and non-characters: not allowed in XML 1.0.
