@@ -49,7 +49,8 @@ public struct SnapshotHistory: Sendable {
     public func window(endingOn day: LocalDay, days count: Int) -> ArraySlice<Snapshot>? {
         // Days are unique and sorted, so the window is whole exactly when
         // its first day sits `count - 1` places before its last.
-        guard count > 0, let last = index[day.ordinal], last >= count - 1,
+        guard count > 0 else { return snapshots[0..<0] }
+        guard let last = index[day.ordinal], last >= count - 1,
               snapshots[last - count + 1].date.ordinal == day.ordinal - count + 1 else { return nil }
         return snapshots[(last - count + 1)...last]
     }

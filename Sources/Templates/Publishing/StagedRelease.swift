@@ -105,6 +105,7 @@ public final class StagedRelease: @unchecked Sendable {
             if let failure { return .failure(failure) }
             // Paths are unique: every file stored and no more stored than
             // files means the staging folder holds exactly the site.
+            assert(Set(files.map(\.path)).count == files.count, "a site with two files at one path")
             guard stored.count > files.count else { return .success((written, linked, writtenPaths)) }
             let wanted = Set(files.map(\.path))
             for path in stored.keys where !wanted.contains(path) { unlink("\(staging)/\(path)") }
