@@ -33,7 +33,7 @@ public enum ChartUnit: Sendable, Equatable {
         var text = Format.grouped(whole)
         if decimals > 0 {
             var digits = String(fraction)
-            while digits.count < decimals { digits = "0" + digits }
+            while digits.utf8.count < decimals { digits = "0" + digits }
             text += "." + digits
         }
         return (value < 0 && scaled != 0 ? "−" : "") + text

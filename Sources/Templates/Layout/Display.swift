@@ -40,7 +40,7 @@ public enum Display {
         var unit: Int128 = 1
         for _ in 0..<decimals { unit *= 10 }
         var fraction = String(Int(rounded % unit))
-        while fraction.count < decimals { fraction = "0" + fraction }
+        while fraction.utf8.count < decimals { fraction = "0" + fraction }
         let number = Format.grouped(rounded / unit) + "." + fraction
         let sign = negative && rounded != 0 ? "-" : ""
         if let symbol = symbols[currency] { return sign + symbol + number }

@@ -30,6 +30,19 @@ final class LayoutPlans: @unchecked Sendable {
     struct Plan {
         let pieces: [Piece]
 
+        func fillBytes(_ values: [String]) -> [UInt8] {
+            var page: [UInt8] = []
+            page.reserveCapacity(values.reduce(4096) { $0 + $1.utf8.count })
+            for piece in pieces {
+                switch piece {
+                case .text(let text): page.append(contentsOf: text.utf8)
+                case .value(let index, let escaped):
+                    if escaped { page.append(contentsOf: HTMLEscaping().escapeText(values[index]).utf8) } else { page.append(contentsOf: values[index].utf8) }
+                }
+            }
+            return page
+        }
+
         func fill(_ values: [String]) -> String {
             var page = ""
             page.reserveCapacity(values.reduce(4096) { $0 + $1.utf8.count })
@@ -79,6 +92,17 @@ final class LayoutPlans: @unchecked Sendable {
             plans.withLock { $0[shape] = plan }
             return page
         }
+    }
+
+    /// The page for `context` as UTF-8: the same bytes as `render`'s,
+    /// filled in straight into bytes once the shape has a plan.
+    func renderBytes(_ context: [String: Any]) -> [UInt8] {
+        guard enabled else { return Array(template.render(context).utf8) }
+        var shape = "", values: [String] = []
+        guard LayoutPlans.flatten(context, shape: &shape, values: &values) else { return Array(template.render(context).utf8) }
+        if case .some(.some(let plan)) = plans.withLock({ $0[shape] }) { return plan.fillBytes(values) }
+        // A new shape, or one rendered normally: `render` decides.
+        return Array(render(context).utf8)
     }
 
     /// The shape of a context and its non-empty texts in shape order;

@@ -130,6 +130,9 @@ public struct TemplateSet: Sendable {
     /// A whole page from the layout.
     func page(_ context: [String: Any]) -> String { layoutPlans.render(context) }
 
+    /// `page`'s UTF-8 bytes, made without an intermediate text.
+    func pageBytes(_ context: [String: Any]) -> [UInt8] { layoutPlans.renderBytes(context) }
+
     /// The dashboard's body.
     func dashboardBody(_ context: [String: Any]) -> String { dashboard.render(context) }
 

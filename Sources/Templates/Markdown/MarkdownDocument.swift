@@ -1,26 +1,30 @@
-/// A Markdown document, section by section.
+/// A Markdown document, section by section, as UTF-8 bytes: the build
+/// hands them to cmark-gfm and to the file as they are.
 struct MarkdownDocument {
-    private(set) var text: String = {
-        var text = ""
-        text.reserveCapacity(4096)
-        return text
+    private(set) var bytes: [UInt8] = {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4096)
+        return bytes
     }()
 
+    /// The document as text.
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
     mutating func heading(_ level: Int, _ title: String) {
-        for _ in 0..<level { text += "#" }
-        text += " "
-        text += title
-        text += "\n\n"
+        for _ in 0..<level { bytes.append(UInt8(ascii: "#")) }
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: title.utf8)
+        bytes.append(contentsOf: "\n\n".utf8)
     }
 
     mutating func paragraph(_ line: String) {
-        text += line
-        text += "\n\n"
+        bytes.append(contentsOf: line.utf8)
+        bytes.append(contentsOf: "\n\n".utf8)
     }
 
     mutating func table(_ table: MarkdownTable) {
-        text += table.markdown
-        text += "\n"
+        bytes.append(contentsOf: table.bytes)
+        bytes.append(0x0A)
     }
 
     /// A report's charts, each an image, or its text alternative in
@@ -34,10 +38,10 @@ struct MarkdownDocument {
     /// An image on a line of its own; `alt` is any text (the `.md` reads
     /// alone through it), `path` a relative path or a `cid:` without spaces.
     mutating func image(_ path: String, alt: String) {
-        text += "!["
-        text += MarkdownText.literal(alt)
-        text += "]("
-        text += path
-        text += ")\n\n"
+        bytes.append(contentsOf: "![".utf8)
+        bytes.append(contentsOf: MarkdownText.literal(alt).utf8)
+        bytes.append(contentsOf: "](".utf8)
+        bytes.append(contentsOf: path.utf8)
+        bytes.append(contentsOf: ")\n\n".utf8)
     }
 }

@@ -52,6 +52,16 @@ public struct MarkdownRenderer: Sendable {
 
     /// Renders a Markdown document to an HTML fragment.
     public func html(from markdown: String) throws(Failure) -> String {
+        var text = markdown
+        return try text.withUTF8 { bytes in Result { () throws(Failure) in try html(bytes) } }.get()
+    }
+
+    /// Renders a Markdown document's UTF-8 bytes to an HTML fragment.
+    public func html(from markdown: [UInt8]) throws(Failure) -> String {
+        try markdown.withUnsafeBufferPointer { bytes in Result { () throws(Failure) in try html(bytes) } }.get()
+    }
+
+    private func html(_ markdown: UnsafeBufferPointer<UInt8>) throws(Failure) -> String {
         // Everything cmark-gfm allocates for the document comes from this
         // thread's arena and is given back at once at the end, instead of
         // node by node: the parser, the tree and the HTML are not freed
@@ -65,11 +75,8 @@ public struct MarkdownRenderer: Sendable {
             }
             cmark_parser_attach_syntax_extension(parser, extensionPointer)
         }
-        var text = markdown
-        text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                cmark_parser_feed(parser, chars.baseAddress, chars.count)
-            }
+        markdown.withMemoryRebound(to: CChar.self) { chars in
+            cmark_parser_feed(parser, chars.baseAddress, chars.count)
         }
         var finished: OpaquePointer?
         MarkdownRenderer.finishing.withLock { _ in finished = cmark_parser_finish(parser) }

@@ -27,7 +27,10 @@ public struct DailyReport {
     public var title: String { "\(settings.title): daily report, \(snapshot.date)" }
 
     /// The Markdown text.
-    public var markdown: String {
+    public var markdown: String { document.text }
+
+    /// The document, as the site writes it.
+    var document: MarkdownDocument {
         var doc = MarkdownDocument()
         let revenue = snapshot.revenue.currency, cost = snapshot.costs.currency
         doc.heading(1, "\(MarkdownText.literal(settings.title)): daily report, \(snapshot.date)")
@@ -101,6 +104,6 @@ public struct DailyReport {
                                      ("Net MRR (MRR − 30 days of costs)", Display.money(figures.netMRR, revenue))])
         ReportSections.dataQuality(&doc, eventsRead: snapshot.dataQuality.eventsRead, rejected: snapshot.dataQuality.rejected,
                                    windowsComplete: snapshot.coverage.windowsComplete)
-        return doc.text
+        return doc
     }
 }

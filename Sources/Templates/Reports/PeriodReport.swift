@@ -30,13 +30,16 @@ public struct PeriodReport {
     }
 
     /// The Markdown text.
-    public var markdown: String {
+    public var markdown: String { document.text }
+
+    /// The document, as the site writes it.
+    var document: MarkdownDocument {
         var doc = MarkdownDocument()
         doc.heading(1, "\(MarkdownText.literal(settings.title)): \(period.kind == .week ? "weekly" : "monthly") report, \(period.name)")
         doc.paragraph("\(period.first) to \(period.last)\(period.inProgress ? " (in progress" + soFar + ")" : "").")
         guard let closing = period.closing else {
             doc.paragraph("No snapshot in this period.")
-            return doc.text
+            return doc
         }
         let revenue = closing.revenue.currency, cost = closing.costs.currency
         let figures = self.figures(closing.date)!
@@ -96,7 +99,7 @@ public struct PeriodReport {
         doc.table(days)
         ReportSections.dataQuality(&doc, eventsRead: period.eventsRead, rejected: period.rejected,
                                    windowsComplete: period.days.allSatisfy(\.coverage.windowsComplete) ? nil : false)
-        return doc.text
+        return doc
     }
 
     private var soFar: String {

@@ -62,7 +62,7 @@ extension ReportSite {
             }
             let (markdown, charts) = self.report(job)
             let made = (try? renderer.html(from: markdown)).map {
-                [SiteFile(path: "reports/\(job.kind)/\(job.name).md", text: markdown), self.page(entry, content: $0, siblings: family)] + charts
+                [SiteFile(path: "reports/\(job.kind)/\(job.name).md", bytes: markdown), self.page(entry, content: $0, siblings: family)] + charts
             }
             if let made, let ready { ready(made) }
             shared.buffer[position] = (made, inputs.map { PageRecord.Page(inputs: $0, files: (made ?? []).map(\.path)) }, repair)
@@ -107,6 +107,6 @@ extension ReportSite {
         if let parent = entry.parent {
             context["parent"] = ["href": "../\(parent.kind)/\(parent.name).html", "label": parent.kind == "weekly" ? "Week \(parent.name)" : "Month \(parent.name)"]
         }
-        return SiteFile(path: "reports/\(entry.kind)/\(entry.name).html", text: templates.page(context))
+        return SiteFile(path: "reports/\(entry.kind)/\(entry.name).html", bytes: templates.pageBytes(context))
     }
 }

@@ -93,7 +93,7 @@ struct ReportSite: Sendable {
     }
 
     /// A job's report as Markdown, and its charts as SVG files.
-    func report(_ job: Job) -> (markdown: String, charts: [SiteFile]) {
+    func report(_ job: Job) -> (markdown: [UInt8], charts: [SiteFile]) {
         let folder = "reports/\(job.kind)/"
         func images(_ figures: [ReportCharts.Figure]) -> (links: [(path: String, alt: String)], files: [SiteFile]) {
             let paths = figures.map { "charts/\(job.name)-\($0.name).svg" }
@@ -104,14 +104,14 @@ struct ReportSite: Sendable {
             var report = DailyReport(snapshot: snapshot, settings: settings) { data.day($0) }
             let made = images(charts.day(job.day))
             report.charts = made.links
-            return (report.markdown, made.files)
+            return (report.document.bytes, made.files)
         }
         let (period, before) = periods(job)
         var report = PeriodReport(period: period, before: before, settings: settings) { data.day($0)?.figures }
         report.analytics = analytics
         let made = images(period.closing == nil ? [] : charts.period(period))
         report.charts = made.links
-        return (report.markdown, made.files)
+        return (report.document.bytes, made.files)
     }
 
     /// The headline figures for link previews.
