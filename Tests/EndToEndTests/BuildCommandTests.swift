@@ -167,6 +167,28 @@ import Testing
         #expect(sawOld >= 1)
     }
 
+    /// The templates are read while the snapshots load: a broken folder
+    /// still fails at its own step, naming the file, and a bad snapshot
+    /// is still the first error a build reports.
+    @Test func aBrokenTemplateFolderFailsAtItsStep() throws {
+        let directory = try Self.state()
+        #expect(try Self.build(directory).status == 0)
+        let before = Self.tree(directory + "/site")
+        let broken = directory + "/templates"
+        try FileManager.default.copyItem(atPath: Self.templates, toPath: broken)
+        try FileManager.default.removeItem(atPath: broken + "/layout.mustache")
+        func build() throws -> CLI.Result {
+            try CLI.run(["build", "--config", directory + "/sentinel.toml", "--state", directory + "/state",
+                         "--output", directory + "/site", "--templates", broken, "--now", "2026-10-27T09:00:00Z"])
+        }
+        let result = try build()
+        #expect(result.status == 1 && result.stderr.contains("load templates") && result.stderr.contains("layout.mustache"), "\(result.stderr)")
+        try "{not json".write(toFile: directory + "/state/snapshots/2026-10-27.json", atomically: true, encoding: .utf8)
+        let both = try build()
+        #expect(both.status == 1 && both.stderr.contains("load snapshots:") && !both.stderr.contains("load templates"), "\(both.stderr)")
+        #expect(Self.tree(directory + "/site") == before)
+    }
+
     @Test func buildNeedsSnapshots() throws {
         let directory = CLI.temporaryDirectory()
         let result = try CLI.run(["build", "--state", directory + "/state", "--output", directory + "/site", "--templates", Self.templates])

@@ -26,7 +26,7 @@ public struct SiteContent: Sendable {
         throws(MarkdownRenderer.Failure) -> (files: [SiteFile], record: PageRecord, repairs: [String]) {
         let site = ReportSite(data: data, templates: templates)
         var latest: [String: String] = [:]
-        for job in site.jobs() { latest[job.kind] = job.name }
+        for job in site.jobs { latest[job.kind] = job.name }
         let data = self.data, snapshotLatest = latest
         let charts = Slot<DashboardCharts.Rendered>()
         let (entries, reportFiles, pages, repairs) = try site.files(alongside: [
@@ -83,6 +83,9 @@ public struct SiteContent: Sendable {
 }
 
 /// A value made by one of the concurrent jobs and read once they are all done.
-final class Slot<Value>: @unchecked Sendable {
-    var value: Value?
+public final class Slot<Value>: @unchecked Sendable {
+    /// The value, once made.
+    public var value: Value?
+    /// An empty slot.
+    public init() {}
 }

@@ -15,7 +15,7 @@ extension ReportSite {
     func files(alongside extras: [@Sendable () -> [SiteFile]] = [], kept: (record: PageRecord, folder: String)? = nil,
                ready: (@Sendable ([SiteFile]) -> Void)? = nil)
         throws(MarkdownRenderer.Failure) -> (entries: [Entry], files: [SiteFile], pages: [String: PageRecord.Page], repairs: [String]) {
-        let jobs = jobs()
+        let jobs = self.jobs
         let renderer = MarkdownRenderer()
         var names: [String: [String]] = [:]
         for job in jobs { names[job.kind, default: []].append(job.name) }

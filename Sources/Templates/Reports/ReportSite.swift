@@ -13,13 +13,25 @@ struct ReportSite: Sendable {
     let analytics: AnalyticsRows
     /// The reports' charts.
     let charts: ReportCharts
+    /// Every report of the build: days, then weeks, then months.
+    let jobs: [Job]
 
     /// The reports of a build's data.
     init(data: SiteData, templates: TemplateSet) {
         self.data = data
         self.templates = templates
-        analytics = AnalyticsRows(data: data)
-        charts = ReportCharts(data: data)
+        // Three independent walks over the history, on both cores.
+        let rows = Slot<AnalyticsRows>(), points = Slot<ReportCharts>(), list = Slot<[Job]>()
+        DispatchQueue.concurrentPerform(iterations: 3) { index in
+            switch index {
+            case 0: rows.value = AnalyticsRows(data: data)
+            case 1: points.value = ReportCharts(data: data)
+            default: list.value = ReportSite.jobs(data.history)
+            }
+        }
+        analytics = rows.value!
+        charts = points.value!
+        jobs = list.value!
     }
 
     var history: SnapshotHistory { data.history }
@@ -49,12 +61,14 @@ struct ReportSite: Sendable {
     }
 
     /// Every report to make: days, then weeks, then months, oldest first.
-    func jobs() -> [Job] {
+    static func jobs(_ history: SnapshotHistory) -> [Job] {
         var days: [Job] = [], weeks: [String: LocalDay] = [:], months: [String: LocalDay] = [:]
         for snapshot in history.snapshots {
-            days.append(Job(kind: "daily", name: snapshot.date.description, day: snapshot.date))
-            weeks[snapshot.date.isoWeekName] = weeks[snapshot.date.isoWeekName] ?? snapshot.date
-            months[snapshot.date.monthName] = months[snapshot.date.monthName] ?? snapshot.date
+            let date = snapshot.date
+            days.append(Job(kind: "daily", name: date.description, day: date))
+            let week = date.isoWeekName, month = date.monthName
+            if weeks[week] == nil { weeks[week] = date }
+            if months[month] == nil { months[month] = date }
         }
         return days + weeks.keys.sorted().map { Job(kind: "weekly", name: $0, day: weeks[$0]!) }
             + months.keys.sorted().map { Job(kind: "monthly", name: $0, day: months[$0]!) }

@@ -26,8 +26,9 @@ struct BuildCommand: ParsableCommand {
         let lock = try StateLock.take(options.state)
         defer { withExtendedLifetime(lock) {} }
         let target = try StateLock.claim(output: options.output, state: options.state)
-        let build = SiteBuild(configuration: configuration, stateDirectory: options.state, output: options.output,
+        var build = SiteBuild(configuration: configuration, stateDirectory: options.state, output: options.output,
                               templatesDirectory: directory, now: now)
+        build.freesMemory = false
         _ = try build.run(into: target) { logger.info("\($0)") }
     }
 }
