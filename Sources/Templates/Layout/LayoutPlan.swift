@@ -30,7 +30,8 @@ final class LayoutPlans: @unchecked Sendable {
     struct Plan {
         let pieces: [Piece]
 
-        func fillBytes(_ values: [String]) -> [UInt8] {
+        /// The page with `values` in place, as UTF-8.
+        func fill(_ values: [String]) -> [UInt8] {
             var page: [UInt8] = []
             page.reserveCapacity(values.reduce(4096) { $0 + $1.utf8.count })
             for piece in pieces {
@@ -38,18 +39,6 @@ final class LayoutPlans: @unchecked Sendable {
                 case .text(let text): page.append(contentsOf: text.utf8)
                 case .value(let index, let escaped):
                     if escaped { page.append(contentsOf: HTMLEscaping().escapeText(values[index]).utf8) } else { page.append(contentsOf: values[index].utf8) }
-                }
-            }
-            return page
-        }
-
-        func fill(_ values: [String]) -> String {
-            var page = ""
-            page.reserveCapacity(values.reduce(4096) { $0 + $1.utf8.count })
-            for piece in pieces {
-                switch piece {
-                case .text(let text): page += text
-                case .value(let index, let escaped): page += escaped ? HTMLEscaping().escapeText(values[index]) : values[index]
                 }
             }
             return page
@@ -82,13 +71,13 @@ final class LayoutPlans: @unchecked Sendable {
         let known: Plan?? = plans.withLock { $0[shape] }
         switch known {
         case .some(.some(let plan)):
-            return plan.fill(values)
+            return String(decoding: plan.fill(values), as: UTF8.self)
         case .some(.none):
             return template.render(context)
         case .none:
             let page = template.render(context)
             var plan = makePlan(context)
-            if let made = plan, !made.fill(values).utf8.elementsEqual(page.utf8) { plan = nil }
+            if let made = plan, !made.fill(values).elementsEqual(page.utf8) { plan = nil }
             plans.withLock { $0[shape] = plan }
             return page
         }
@@ -100,7 +89,7 @@ final class LayoutPlans: @unchecked Sendable {
         guard enabled else { return Array(template.render(context).utf8) }
         var shape = "", values: [String] = []
         guard LayoutPlans.flatten(context, shape: &shape, values: &values) else { return Array(template.render(context).utf8) }
-        if case .some(.some(let plan)) = plans.withLock({ $0[shape] }) { return plan.fillBytes(values) }
+        if case .some(.some(let plan)) = plans.withLock({ $0[shape] }) { return plan.fill(values) }
         // A new shape, or one rendered normally: `render` decides.
         return Array(render(context).utf8)
     }

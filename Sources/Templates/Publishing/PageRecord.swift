@@ -180,12 +180,6 @@ public struct PageRecord: Sendable, Equatable {
         try AtomicFile.write(bytes, to: "\(releases)/\(buildID)\(PageRecord.suffix)", syncDirectory: false, syncFile: false)
     }
 
-    static func hex(_ value: UInt64) -> String {
-        var out: [UInt8] = []
-        appendHex(value, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
     /// Sixteen lowercase hexadecimal digits.
     static func appendHex(_ value: UInt64, to out: inout [UInt8]) {
         for shift in stride(from: 60, through: 0, by: -4) {
