@@ -146,9 +146,9 @@ public struct SitePublisher {
         }
     }
 
-    /// Keeps the newest `keep` releases besides the current one; nothing
-    /// but a release (a folder named by a build id) is ever removed.
-    func prune(keeping current: String) {
+    /// The releases other than `current`, newest first (by the folder's
+    /// mtime): only folders named by a build id, never a link.
+    func oldReleases(besides current: String?) -> [String] {
         let manager = FileManager.default
         let names = ((try? manager.contentsOfDirectory(atPath: releases)) ?? []).filter { name in
             var info = stat()
@@ -158,13 +158,26 @@ public struct SitePublisher {
         let dated = names.compactMap { name -> (String, Date)? in
             guard let date = try? manager.attributesOfItem(atPath: "\(releases)/\(name)")[.modificationDate] as? Date else { return nil }
             return (name, date)
-        }.sorted { $0.1 > $1.1 }
-        for (name, _) in dated.dropFirst(keep) {
+        }
+        return dated.sorted { $0.1 > $1.1 }.map(\.0)
+    }
+
+    /// The release the next publication would prune, if any: the oldest
+    /// when `keep` old ones are there already.
+    func releaseToRecycle(besides current: String) -> String? {
+        let old = oldReleases(besides: current)
+        return old.count >= max(keep, 1) ? old.last : nil
+    }
+
+    /// Keeps the newest `keep` releases besides the current one; nothing
+    /// but a release (a folder named by a build id) is ever removed.
+    func prune(keeping current: String) {
+        for name in oldReleases(besides: current).dropFirst(keep) {
             AtomicFile.removeTree("\(releases)/\(name)")
             unlink("\(releases)/\(name)\(PageRecord.suffix)")
         }
         // A record whose release is gone (a build killed before its swap).
-        for name in (try? manager.contentsOfDirectory(atPath: releases)) ?? [] where name.hasSuffix(PageRecord.suffix) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: releases)) ?? [] where name.hasSuffix(PageRecord.suffix) {
             let release = String(name.dropLast(PageRecord.suffix.count))
             var info = stat()
             if SitePublisher.isReleaseName(release), lstat("\(releases)/\(release)", &info) != 0 { unlink("\(releases)/\(name)") }

@@ -21,7 +21,11 @@ public final class StagedRelease: @unchecked Sendable {
     private let queue = DispatchQueue(label: "sentinel-gen.release")
     private let pending = Mutex<[SiteFile]>([])
     // Touched on `queue` only.
-    private var folders = Set<String>()
+    private let stagingFolders: FolderHandles
+    private let currentFolders: FolderHandles?
+    /// True when the staging folder is an old release being turned into
+    /// this one (it holds files already, each checked before it is kept).
+    let recycled: Bool
     private var stored: [String: UInt64] = [:]
     private var failure: AtomicFile.Failure?
     private var written = 0, linked = 0
@@ -40,7 +44,19 @@ public final class StagedRelease: @unchecked Sendable {
         record = current.flatMap { PageRecord.read(releases: publisher.releases, buildID: $0) }
         staging = "\(publisher.releases)/\(AtomicFile.temporaryPrefix)\(getpid())-staging"
         AtomicFile.removeTree(staging)
-        try AtomicFile.makeDirectory(staging)
+        // The release the publication would prune becomes this one: only
+        // what differs is then written, not a tree of thousands of links
+        // made while thousands are removed.
+        if let current, let old = publisher.releaseToRecycle(besides: current),
+           rename("\(publisher.releases)/\(old)", staging) == 0 {
+            unlink("\(publisher.releases)/\(old)\(PageRecord.suffix)")
+            recycled = true
+        } else {
+            try AtomicFile.makeDirectory(staging)
+            recycled = false
+        }
+        stagingFolders = FolderHandles(root: staging)
+        currentFolders = current.map { FolderHandles(root: "\(publisher.releases)/\($0)") }
     }
 
     /// The folder of the release `--output` points at now, if any.
@@ -61,31 +77,45 @@ public final class StagedRelease: @unchecked Sendable {
     /// file of the current release when the bytes are the same.
     private func store(_ file: SiteFile) {
         guard failure == nil else { return }
-        let target = "\(staging)/\(file.path)"
+        let (folder, name) = FolderHandles.split(file.path)
         do throws(AtomicFile.Failure) {
+            guard let target = try stagingFolders.descriptor(folder, create: true) else { return }
             if let early = stored[file.path] {
                 // Queued before with other bytes (never by design): replaced.
                 if early == file.digest { return }
-                unlink(target)
+                unlinkat(target, name, 0)
             }
             stored[file.path] = file.digest
-            let folder = AtomicFile.split(target).0
-            if folders.insert(folder).inserted { try AtomicFile.makeDirectory(folder) }
-            let previous = current.map { "\(publisher.releases)/\($0)/\(file.path)" }
-            if let previous {
-                // The record's size and digest spare reading the old file
-                // (whose size is still checked: a file cut short is not kept).
-                let same = file.kept || record?.files[file.path].map { $0.size == file.size && $0.digest == file.digest && SitePublisher.size(of: previous) == file.size }
-                    ?? SitePublisher.sameContent(previous, file.bytes)
-                if same && link(previous, target) == 0 {
+            let previous = try currentFolders?.descriptor(folder)
+            // The record's size and digest spare reading the old file
+            // (whose size is still checked: a file cut short is not kept;
+            // a kept report's were checked when it was kept).
+            let same = previous.map { previous in
+                file.kept || record?.files[file.path].map {
+                    $0.size == file.size && $0.digest == file.digest && FolderHandles.size(name, in: previous) == file.size
+                } ?? SitePublisher.sameContent("\(currentFolders!.root)/\(file.path)", file.bytes)
+            } ?? false
+            if recycled {
+                // What the old release holds stays only when it is the
+                // current release's very file (the link it would get);
+                // anything else there is replaced.
+                if same, let previous, FolderHandles.sameFile(name, in: target, as: name, in: previous) {
                     linked += 1
                     return
                 }
+                guard stagingFolders.remove(name, in: target, folder: folder) else {
+                    throw AtomicFile.Failure(path: "\(staging)/\(file.path)", reason: AtomicFile.errorText())
+                }
+            }
+            if same, let previous, linkat(previous, name, target, name, 0) == 0 {
+                linked += 1
+                return
             }
             guard !file.kept else {
-                throw AtomicFile.Failure(path: previous ?? file.path, reason: "the previous release lost this file during the build")
+                throw AtomicFile.Failure(path: currentFolder.map { "\($0)/\(file.path)" } ?? file.path,
+                                         reason: "the previous release lost this file during the build")
             }
-            try AtomicFile.create(file.bytes, at: target)
+            try FolderHandles.create(file.bytes, named: name, in: target, path: "\(staging)/\(file.path)")
             written += 1
             writtenPaths.append(file.path)
         } catch {
@@ -106,6 +136,11 @@ public final class StagedRelease: @unchecked Sendable {
             // Paths are unique: every file stored and no more stored than
             // files means the staging folder holds exactly the site.
             assert(Set(files.map(\.path)).count == files.count, "a site with two files at one path")
+            if recycled {
+                // What the old release held that this one does not.
+                let stored = self.stored
+                stagingFolders.sweep { stored[$0] != nil }
+            }
             guard stored.count > files.count else { return .success((written, linked, writtenPaths)) }
             let wanted = Set(files.map(\.path))
             for path in stored.keys where !wanted.contains(path) { unlink("\(staging)/\(path)") }
@@ -142,6 +177,8 @@ public final class StagedRelease: @unchecked Sendable {
             abandon()
             throw failure
         }
+        // Releases are pruned oldest first: a recycled one is new.
+        if recycled { utimensat(AT_FDCWD, final, nil, 0) }
         try publisher.swapLink(to: buildID)
         publisher.prune(keeping: buildID)
         return SitePublisher.Outcome(buildID: buildID, written: counts.written, linked: counts.linked)
@@ -170,6 +207,6 @@ public final class StagedRelease: @unchecked Sendable {
     /// Removes the staging folder once queued writes are done (a failed
     /// build, or a site that did not change).
     public func abandon() {
-        queue.sync { AtomicFile.removeTree(staging) }
+        queue.sync { _ = AtomicFile.removeTree(staging) }
     }
 }

@@ -1,0 +1,131 @@
+import Glibc
+import Metrics
+
+/// Open descriptors of one tree's folders, by path inside the tree. A
+/// release's files are then reached by name in their folder (`openat`,
+/// `linkat`, `fstatat`): the kernel does not walk the whole path again for
+/// each of thousands of files. Used from one thread at a time.
+final class FolderHandles {
+    /// The tree's root folder.
+    let root: String
+    private var descriptors: [Substring: Int32] = [:]
+
+    /// Handles below `root` (opened on first use).
+    init(root: String) {
+        self.root = root
+    }
+
+    deinit {
+        for fd in descriptors.values { close(fd) }
+    }
+
+    /// A file's folder inside the tree ("" for the root) and its name.
+    static func split(_ path: String) -> (folder: Substring, name: String) {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return ("", path) }
+        return (path[..<slash], String(path[path.utf8.index(after: slash)...]))
+    }
+
+    /// The descriptor of `folder`, nil when it is missing or not a folder.
+    /// `create` makes it and its parents first (mode 0755).
+    func descriptor(_ folder: Substring, create: Bool = false) throws(AtomicFile.Failure) -> Int32? {
+        if let fd = descriptors[folder] { return fd }
+        let path = folder.isEmpty ? root : "\(root)/\(folder)"
+        if create { try AtomicFile.makeDirectory(path) }
+        // O_NOFOLLOW: a link put in place of a folder is not entered.
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else {
+            if create { throw AtomicFile.Failure(path: path, reason: AtomicFile.errorText()) }
+            return nil
+        }
+        descriptors[folder] = fd
+        return fd
+    }
+
+    /// The size of the regular file `name` in the folder `fd`, nil when
+    /// there is none.
+    static func size(_ name: String, in fd: Int32) -> Int? {
+        var info = stat()
+        guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// Creates the new file `name` in the folder `fd` holding `bytes`;
+    /// `path` names it in a failure.
+    static func create(_ bytes: [UInt8], named name: String, in fd: Int32, path: String) throws(AtomicFile.Failure) {
+        let file = openat(fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard file >= 0 else { throw AtomicFile.Failure(path: path, reason: AtomicFile.errorText()) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(file, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = AtomicFile.errorText()
+                close(file)
+                throw AtomicFile.Failure(path: path, reason: reason)
+            }
+            written += n
+        }
+        guard close(file) == 0 else { throw AtomicFile.Failure(path: path, reason: AtomicFile.errorText()) }
+    }
+
+    /// True when `name` in the folder `fd` and `other` in `otherFD` are
+    /// the same regular file (one inode).
+    static func sameFile(_ name: String, in fd: Int32, as other: String, in otherFD: Int32) -> Bool {
+        var one = stat(), two = stat()
+        guard fstatat(fd, name, &one, AT_SYMLINK_NOFOLLOW) == 0, fstatat(otherFD, other, &two, AT_SYMLINK_NOFOLLOW) == 0 else { return false }
+        return (one.st_mode & S_IFMT) == S_IFREG && one.st_ino == two.st_ino && one.st_dev == two.st_dev
+    }
+
+    /// Removes whatever `name` in the folder `fd` is (a file, a link, or a
+    /// folder and all it holds, nothing followed); true when it is gone.
+    @discardableResult
+    func remove(_ name: String, in fd: Int32, folder: Substring) -> Bool {
+        if unlinkat(fd, name, 0) == 0 || errno == ENOENT { return true }
+        guard errno == EISDIR else { return false }
+        let path = folder.isEmpty ? name : "\(folder)/\(name)"
+        if let open = descriptors.removeValue(forKey: Substring(path)) { close(open) }
+        return AtomicFile.removeTree("\(root)/\(path)")
+    }
+
+    /// Removes every entry of the tree whose path `keeps` refuses: files,
+    /// links and folders (nothing is followed), and folders left empty.
+    func sweep(keeping keeps: (String) -> Bool) {
+        guard let fd = try? descriptor("") else { return }
+        _ = sweep("", fd, keeps)
+    }
+
+    /// Sweeps one folder; true when it still holds something.
+    private func sweep(_ folder: String, _ fd: Int32, _ keeps: (String) -> Bool) -> Bool {
+        var entries: [(name: String, type: UInt8)] = []
+        let copy = dup(fd)
+        guard copy >= 0, let listing = fdopendir(copy) else {
+            if copy >= 0 { close(copy) }
+            return true
+        }
+        while let entry = readdir(listing) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name != "." && name != ".." { entries.append((name, entry.pointee.d_type)) }
+        }
+        closedir(listing)
+        var holds = false
+        for (name, listedType) in entries {
+            let path = folder.isEmpty ? name : "\(folder)/\(name)"
+            var type = listedType
+            if type == UInt8(DT_UNKNOWN) {
+                var info = stat()
+                guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+            }
+            if type == UInt8(DT_DIR) {
+                let inner = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+                guard inner >= 0 else { holds = true; continue }
+                let full = sweep(path, inner, keeps)
+                close(inner)
+                if full || unlinkat(fd, name, AT_REMOVEDIR) != 0 { holds = true }
+            } else if keeps(path) || unlinkat(fd, name, 0) != 0 {
+                holds = true
+            }
+        }
+        return holds
+    }
+}
