@@ -39,7 +39,8 @@ public struct Ratio: Sendable, Hashable, CustomStringConvertible {
         guard value.isFinite else { return "null" }
         if value == 0 { return "0" }
         let text = printed(value, sentinel_format_g10)
-        guard text.contains("e") else { return text }
+        // A byte search: String's contains(String) goes through Foundation.
+        guard text.utf8.contains(UInt8(ascii: "e")) else { return text }
         var fixed = Substring(printed(value, sentinel_format_f12))
         while fixed.hasSuffix("0") { fixed.removeLast() }
         if fixed.hasSuffix(".") { fixed.removeLast() }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// The snapshot file's exact layout: keys in docs/metrics.md's order, maps
 /// sorted by bytes, two-space indentation, same input, same bytes.
 extension Snapshot {
@@ -115,19 +117,27 @@ struct FieldReader {
     func value(_ path: String) throws(Snapshot.DecodingFailure) -> JSONValue {
         // Keys are compared as bytes, without a String or array per step:
         // a build reads some 200 fields from each of a thousand files.
-        var node = root
-        let utf8 = path.utf8
-        var start = utf8.startIndex
-        while start < utf8.endIndex {
-            let end = utf8[start...].firstIndex(of: UInt8(ascii: ".")) ?? utf8.endIndex
-            if end > start {
-                let part = utf8[start..<end]
-                guard case .object(let members) = node, let next = members.last(where: { $0.key.elementsEqual(part) }) else { throw missing(path) }
-                node = next.value
+        var path = path
+        let found: JSONValue? = path.withUTF8 { bytes in
+            var node = root
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != UInt8(ascii: ".") { end += 1 }
+                if end > start {
+                    guard case .object(let members) = node else { return nil }
+                    let part = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<end])
+                    guard let next = members.last(where: { member in
+                        member.key.count == part.count && member.key.withUnsafeBytes { memcmp($0.baseAddress!, part.baseAddress!, part.count) == 0 }
+                    }) else { return nil }
+                    node = next.value
+                }
+                start = end + 1
             }
-            start = end < utf8.endIndex ? utf8.index(after: end) : end
+            return node
         }
-        return node
+        guard let found else { throw missing(path) }
+        return found
     }
 
     func missing(_ path: String) -> Snapshot.DecodingFailure {
