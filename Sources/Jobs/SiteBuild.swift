@@ -117,6 +117,8 @@ public struct SiteBuild {
         }
         var snapshots: [Snapshot] = []
         var digests: [Int: UInt64] = [:]
+        snapshots.reserveCapacity(days.count)
+        digests.reserveCapacity(days.count)
         for slot in slots {
             switch slot! {
             case .success(let read):

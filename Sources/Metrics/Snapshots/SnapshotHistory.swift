@@ -2,25 +2,46 @@
 public struct SnapshotHistory: Sendable {
     /// Snapshots, oldest first, one per day.
     public let snapshots: [Snapshot]
-    private let index: [Int: Int]
+    // Each day's position in `snapshots` by its ordinal's distance from
+    // the first day's, -1 for a day without one: days are looked up some
+    // hundred thousand times a build, and an array needs no hashing.
+    private let positions: [Int32]
+    private let firstOrdinal: Int
     /// A digest of each snapshot's file, by day ordinal, when the files
     /// were read (a build's pages are rendered again only when one they
     /// show changed); empty for snapshots made in memory.
-    public var digests: [Int: UInt64] = [:]
+    public var digests: [Int: UInt64] = [:] {
+        didSet { digestsByPosition = snapshots.map { digests[$0.date.ordinal] } }
+    }
+    private var digestsByPosition: [UInt64?] = []
 
     /// A history from snapshots in any order (a later duplicate of a day wins).
     public init(_ snapshots: [Snapshot]) {
-        var byDay: [Int: Snapshot] = [:]
-        for snapshot in snapshots { byDay[snapshot.date.ordinal] = snapshot }
-        self.snapshots = byDay.keys.sorted().map { byDay[$0]! }
-        var index: [Int: Int] = [:]
-        for (position, snapshot) in self.snapshots.enumerated() { index[snapshot.date.ordinal] = position }
-        self.index = index
+        if zip(snapshots, snapshots.dropFirst()).allSatisfy({ $0.date.ordinal < $1.date.ordinal }) {
+            // As SnapshotStore lists them: nothing to sort.
+            self.snapshots = snapshots
+        } else {
+            var byDay: [Int: Snapshot] = [:]
+            for snapshot in snapshots { byDay[snapshot.date.ordinal] = snapshot }
+            self.snapshots = byDay.keys.sorted().map { byDay[$0]! }
+        }
+        let first = self.snapshots.first?.date.ordinal ?? 0
+        var positions = [Int32](repeating: -1, count: self.snapshots.last.map { $0.date.ordinal - first + 1 } ?? 0)
+        for (position, snapshot) in self.snapshots.enumerated() { positions[snapshot.date.ordinal - first] = Int32(position) }
+        firstOrdinal = first
+        self.positions = positions
+        digestsByPosition = Array(repeating: nil, count: self.snapshots.count)
     }
 
     /// The snapshot of a day, if there is one.
     public func snapshot(on day: LocalDay) -> Snapshot? {
-        index[day.ordinal].map { snapshots[$0] }
+        position(ordinal: day.ordinal).map { snapshots[$0] }
+    }
+
+    private func position(ordinal: Int) -> Int? {
+        let offset = ordinal - firstOrdinal
+        guard offset >= 0, offset < positions.count, positions[offset] >= 0 else { return nil }
+        return Int(positions[offset])
     }
 
     /// A digest of the files of the days from `first` to `last` (a missing
@@ -29,8 +50,8 @@ public struct SnapshotHistory: Sendable {
         var hasher = FNVHash()
         var ordinal = first.ordinal
         while ordinal <= last.ordinal {
-            if index[ordinal] != nil {
-                guard let digest = digests[ordinal] else { return nil }
+            if let position = position(ordinal: ordinal) {
+                guard let digest = digestsByPosition[position] else { return nil }
                 hasher.combine(word: digest)
             } else {
                 hasher.combine(word: 0)
@@ -41,7 +62,7 @@ public struct SnapshotHistory: Sendable {
     }
 
     /// The position of a day's snapshot in `snapshots`.
-    public func position(of day: LocalDay) -> Int? { index[day.ordinal] }
+    public func position(of day: LocalDay) -> Int? { position(ordinal: day.ordinal) }
 
     /// The snapshots of the `count` days ending on `day`; nil if one is
     /// missing. A slice of `snapshots`: every day's figures look at 30
@@ -50,7 +71,7 @@ public struct SnapshotHistory: Sendable {
         // Days are unique and sorted, so the window is whole exactly when
         // its first day sits `count - 1` places before its last.
         guard count > 0 else { return snapshots[0..<0] }
-        guard let last = index[day.ordinal], last >= count - 1,
+        guard let last = position(ordinal: day.ordinal), last >= count - 1,
               snapshots[last - count + 1].date.ordinal == day.ordinal - count + 1 else { return nil }
         return snapshots[(last - count + 1)...last]
     }

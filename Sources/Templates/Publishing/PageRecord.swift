@@ -37,6 +37,7 @@ public struct PageRecord: Sendable, Equatable {
 
     /// The record of a site's files and reports.
     public init(files: [SiteFile], pages: [String: Page]) {
+        self.files.reserveCapacity(files.count)
         for file in files { self.files[file.path] = File(size: file.size, digest: file.digest) }
         self.pages = pages
     }
