@@ -2,7 +2,9 @@
 import PackageDescription
 
 // Linux only: Sentinel calls glibc directly (Glibc, posix_spawn, flock,
-// syncfs) and links Debian's hiredis, cmark-gfm, libcurl and SQLite.
+// syncfs), links Debian's hiredis, cmark-gfm and SQLite, and opens its
+// libcurl when it first sends (a build, which sends nothing, starts
+// without its 30 libraries).
 let package = Package(
     name: "Sentinel",
     products: [
@@ -29,9 +31,9 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        // Sentinel's own C: libcurl under a deadline, the hiredis reply
+        // Sentinel's own C: libcurl (opened on first use) under a deadline, the hiredis reply
         // arena, cmark-gfm's per-thread allocator, syncfs.
-        .target(name: "CSupport", linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("hiredis")]),
+        .target(name: "CSupport", linkerSettings: [.linkedLibrary("hiredis")]),
         .target(
             name: "Metrics",
             dependencies: [

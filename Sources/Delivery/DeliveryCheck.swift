@@ -23,6 +23,11 @@ public enum DeliveryCheck {
                 return fail("alerts.webhooks[\(index)].secret_env", "\(name) (the variable that holds this webhook's signing secret) is not set or empty")
             }
         }
+        let posts = !telegram.chatID.isEmpty || !configuration.alerts.webhooks.isEmpty
+        if posts, let reason = HTTPPost.unavailable {
+            return fail(telegram.chatID.isEmpty ? "alerts.webhooks" : "telegram.chat_id",
+                        "sending to Telegram or a webhook needs libcurl, which cannot be opened (Debian: apt install libcurl4): \(reason)")
+        }
         if !configuration.email.to.isEmpty, let program = program(of: configuration.email.sendmail),
            !isExecutable(program, path: environment["PATH"] ?? "/usr/bin:/bin") {
             return fail("email.sendmail", "email.to turns email on, but \(program) is not an executable file"

@@ -24,4 +24,8 @@ int sentinel_http_post(const char *url, const char *const *headers, size_t heade
                        const unsigned char *body, size_t body_length, long timeout_ms,
                        size_t body_limit, sentinel_http_answer *answer);
 
+/// NULL when libcurl (opened on first use, not linked) can send; else why
+/// it cannot (the library is missing or lacks a function).
+const char *sentinel_http_unavailable(void);
+
 #endif

@@ -2,7 +2,8 @@ import CSupport
 import Dispatch
 import Foundation
 
-/// One HTTP POST through libcurl (the only file that reaches it), under
+/// One HTTP POST through libcurl (the only file that reaches it; the C
+/// helper opens the library on the first request), under
 /// one deadline for the whole exchange (connection, request, status, what
 /// is read of the body), reading at most `bodyLimit` bytes of the answer
 /// and following no redirect: a slow, endless or huge answer can neither
@@ -35,6 +36,9 @@ struct HTTPPost: Sendable {
     var timeout: Double
     /// Bytes of the answer's body read at most (4096 at most); 0 when the status is enough.
     var bodyLimit = 0
+
+    /// Why no request can be sent (libcurl cannot be opened), or nil.
+    static var unavailable: String? { sentinel_http_unavailable().map { String(cString: $0) } }
 
     /// Sends the request and waits for its answer, at most `timeout` seconds.
     /// A status line that arrived is the answer even when the deadline
