@@ -36,6 +36,12 @@ def now(k: int) -> str:
     return (START + timedelta(days=k)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def tree_of(release: Path) -> "dict[str, tuple[int, bytes]]":
+    """Relative path -> (inode, bytes) of every file of a release folder."""
+    return {str(p.relative_to(release)): (p.stat().st_ino, p.read_bytes())
+            for p in sorted(release.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
 def releases(out: str) -> "list[Path]":
     """The release folders beside `out`, oldest first (by mtime, as pruning orders them)."""
     folder = Path(f"{out}.releases")
@@ -96,8 +102,14 @@ class ReleaseRecyclingTests(unittest.TestCase):
         swapped.write_bytes(b"z" * size)
         gone = oldest / "reports/daily" / sorted(os.listdir(oldest / "reports/daily"))[0]
         gone.unlink()
+        # A link where a folder belongs, into the live release: never followed.
+        shutil.rmtree(oldest / "reports/weekly")
+        (oldest / "reports/weekly").symlink_to(previous / "reports/weekly")
         folder_inode = oldest.stat().st_ino
+        others = {release: tree_of(release) for release in old[1:]}
         written_before = published(self.next_day())[0]
+        for release, files in others.items():
+            self.assertEqual(tree_of(release), files, f"{release.name}, an old release kept, changed")
 
         self.assertFalse(oldest.exists(), "the oldest release is still there")
         self.assertEqual(Path(self.out).resolve().stat().st_ino, folder_inode, "the oldest release did not become the new one")
@@ -113,30 +125,41 @@ class ReleaseRecyclingTests(unittest.TestCase):
             self.assertLikeALinkedRelease(previous)
             self.assertEqual(len(releases(self.out)), 4)
 
+    def test_a_build_with_nothing_new_leaves_every_release(self):
+        for _ in range(3):
+            self.next_day()
+        before = {release: tree_of(release) for release in releases(self.out)}
+        self.assertEqual(len(before), 4)
+        again = build(self.state, self.out, now(self.k), self.config)
+        self.assertIn("is up to date", again.stderr)
+        self.assertEqual({release: tree_of(release) for release in releases(self.out)}, before)
+
     def test_a_build_killed_after_recycling_leaves_the_live_site(self):
         for _ in range(3):
             self.next_day()
-        live = Path(self.out).resolve()
-        before = tree(self.out)
-        add_a_day(self.state)
-        self.k += 1
-        args = [support.sentinel_gen(), "build", "--state", self.state, "--output", self.out, "--now", now(self.k),
-                "--templates", TEMPLATES, "--config", self.config]
         folder = Path(f"{self.out}.releases")
         for attempt in range(5):
+            live, before = Path(self.out).resolve(), tree(self.out)
+            oldest = releases(self.out)[0].stat().st_ino
+            add_a_day(self.state)
+            self.k += 1
+            args = [support.sentinel_gen(), "build", "--state", self.state, "--output", self.out, "--now", now(self.k),
+                    "--templates", TEMPLATES, "--config", self.config]
             process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 60
+            deadline, recycled = time.monotonic() + 60, False
             # Killed as soon as the oldest release has become its staging folder.
             while process.poll() is None and time.monotonic() < deadline:
-                if any(p.name.endswith("-staging") for p in folder.iterdir()):
+                staging = [p for p in folder.iterdir() if p.name.endswith("-staging")]
+                if staging:
+                    recycled = staging[0].stat().st_ino == oldest
                     process.kill()
                     break
                 time.sleep(0.0005)
             process.wait()
             if process.returncode == -signal.SIGKILL:
+                self.assertTrue(recycled, "the staging folder is not the oldest release")
                 break
-            # It finished first: undo nothing, try with the live site it made.
-            live, before = Path(self.out).resolve(), tree(self.out)
+            # It finished first: try again over the site it made.
         else:
             self.skipTest("every build finished before it could be killed")
         self.assertEqual(Path(self.out).resolve(), live)

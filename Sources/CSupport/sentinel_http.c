@@ -46,7 +46,10 @@ static void global_init(void) {
         strncpy(curl_problem, "libcurl.so.4 lacks a function sentinel-gen calls", sizeof curl_problem - 1);
         return;
     }
-    curl.global_init(CURL_GLOBAL_DEFAULT);
+    if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        strncpy(curl_problem, "libcurl could not start (curl_global_init failed)", sizeof curl_problem - 1);
+        return;
+    }
     curl_loaded = 1;
 }
 

@@ -61,7 +61,7 @@ public struct SiteBuild {
                             thresholds: configuration.alerts, now: now, baseURL: configuration.site.baseURL)
         // The release is written while the site is rendered.
         let release: StagedRelease
-        do { release = try StagedRelease(target.publisher) } catch {
+        do { release = try StagedRelease(target.publisher, builtAt: Timestamp.format(ms: now)) } catch {
             throw JobFailure(.failure, step: "publish", path: error.path, error.description)
         }
         let files: [SiteFile], record: PageRecord, repairs: [String]

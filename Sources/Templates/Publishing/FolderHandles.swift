@@ -26,15 +26,28 @@ final class FolderHandles {
     }
 
     /// The descriptor of `folder`, nil when it is missing or not a folder.
-    /// `create` makes it and its parents first (mode 0755).
+    /// Each component is opened inside the one before without following a
+    /// link. `create` makes missing folders (mode 0755) and replaces a file
+    /// or a link in the way: for a staging tree, which is Sentinel's own.
     func descriptor(_ folder: Substring, create: Bool = false) throws(AtomicFile.Failure) -> Int32? {
         if let fd = descriptors[folder] { return fd }
-        let path = folder.isEmpty ? root : "\(root)/\(folder)"
-        if create { try AtomicFile.makeDirectory(path) }
-        // O_NOFOLLOW: a link put in place of a folder is not entered.
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+        let fd: Int32
+        if folder.isEmpty {
+            fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+        } else {
+            let (parentPath, name) = FolderHandles.split(String(folder))
+            guard let parent = try descriptor(parentPath, create: create) else { return nil }
+            var opened = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+            if opened < 0 && create && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) {
+                if errno != ENOENT { unlinkat(parent, name, 0) }
+                if mkdirat(parent, name, 0o755) == 0 || errno == EEXIST {
+                    opened = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+                }
+            }
+            fd = opened
+        }
         guard fd >= 0 else {
-            if create { throw AtomicFile.Failure(path: path, reason: AtomicFile.errorText()) }
+            if create { throw AtomicFile.Failure(path: folder.isEmpty ? root : "\(root)/\(folder)", reason: AtomicFile.errorText()) }
             return nil
         }
         descriptors[folder] = fd
@@ -89,17 +102,21 @@ final class FolderHandles {
 
     /// Removes every entry of the tree whose path `keeps` refuses: files,
     /// links and folders (nothing is followed), and folders left empty.
-    func sweep(keeping keeps: (String) -> Bool) {
-        guard let fd = try? descriptor("") else { return }
-        _ = sweep("", fd, keeps)
+    /// False when something could not be listed or removed.
+    func sweep(keeping keeps: (String) -> Bool) -> Bool {
+        guard let fd = try? descriptor("") else { return false }
+        var complete = true
+        _ = sweep("", fd, keeps, &complete)
+        return complete
     }
 
     /// Sweeps one folder; true when it still holds something.
-    private func sweep(_ folder: String, _ fd: Int32, _ keeps: (String) -> Bool) -> Bool {
+    private func sweep(_ folder: String, _ fd: Int32, _ keeps: (String) -> Bool, _ complete: inout Bool) -> Bool {
         var entries: [(name: String, type: UInt8)] = []
         let copy = dup(fd)
         guard copy >= 0, let listing = fdopendir(copy) else {
             if copy >= 0 { close(copy) }
+            complete = false
             return true
         }
         while let entry = readdir(listing) {
@@ -113,16 +130,24 @@ final class FolderHandles {
             var type = listedType
             if type == UInt8(DT_UNKNOWN) {
                 var info = stat()
-                guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { complete = false; holds = true; continue }
                 type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
             }
             if type == UInt8(DT_DIR) {
                 let inner = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
-                guard inner >= 0 else { holds = true; continue }
-                let full = sweep(path, inner, keeps)
+                guard inner >= 0 else { complete = false; holds = true; continue }
+                let full = sweep(path, inner, keeps, &complete)
                 close(inner)
-                if full || unlinkat(fd, name, AT_REMOVEDIR) != 0 { holds = true }
-            } else if keeps(path) || unlinkat(fd, name, 0) != 0 {
+                if full {
+                    holds = true
+                } else if unlinkat(fd, name, AT_REMOVEDIR) != 0 {
+                    complete = false
+                    holds = true
+                }
+            } else if keeps(path) {
+                holds = true
+            } else if unlinkat(fd, name, 0) != 0 {
+                complete = false
                 holds = true
             }
         }

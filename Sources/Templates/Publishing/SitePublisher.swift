@@ -162,6 +162,15 @@ public struct SitePublisher {
         return dated.sorted { $0.1 > $1.1 }.map(\.0)
     }
 
+    /// The `built_at` text of a release's `api/health.json`, nil when it
+    /// has none or it cannot be read.
+    static func builtAt(of release: String) -> String? {
+        guard let bytes = try? AtomicFile.read("\(release)/api/health.json"), let json = try? JSONParser.parse(bytes),
+              case .object(let members) = json,
+              let member = members.first(where: { $0.key.elementsEqual("built_at".utf8) }) else { return nil }
+        return member.value.stringValue
+    }
+
     /// The release the next publication would prune, if any: the oldest
     /// when `keep` old ones are there already.
     func releaseToRecycle(besides current: String) -> String? {

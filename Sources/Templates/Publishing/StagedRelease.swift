@@ -36,7 +36,11 @@ public final class StagedRelease: @unchecked Sendable {
     static let batch = 128
 
     /// Clears what an interrupted build left and opens a staging folder.
-    public init(_ publisher: SitePublisher) throws(AtomicFile.Failure) {
+    /// `builtAt` is the `built_at` of this build's `api/health.json`: when
+    /// it differs from the current release's, the site surely changes, and
+    /// the oldest old release may become the new one (a build that could
+    /// end with nothing new must leave every release as it is).
+    public init(_ publisher: SitePublisher, builtAt: String? = nil) throws(AtomicFile.Failure) {
         self.publisher = publisher
         try AtomicFile.makeDirectory(publisher.releases)
         publisher.removeLeftovers()
@@ -47,7 +51,8 @@ public final class StagedRelease: @unchecked Sendable {
         // The release the publication would prune becomes this one: only
         // what differs is then written, not a tree of thousands of links
         // made while thousands are removed.
-        if let current, let old = publisher.releaseToRecycle(besides: current),
+        if let current, let builtAt, SitePublisher.builtAt(of: "\(publisher.releases)/\(current)") != builtAt,
+           let old = publisher.releaseToRecycle(besides: current),
            rename("\(publisher.releases)/\(old)", staging) == 0 {
             unlink("\(publisher.releases)/\(old)\(PageRecord.suffix)")
             recycled = true
@@ -138,8 +143,10 @@ public final class StagedRelease: @unchecked Sendable {
             assert(Set(files.map(\.path)).count == files.count, "a site with two files at one path")
             if recycled {
                 // What the old release held that this one does not.
-                let stored = self.stored
-                stagingFolders.sweep { stored[$0] != nil }
+                let wanted = Set(files.map(\.path))
+                guard stagingFolders.sweep(keeping: { wanted.contains($0) }) else {
+                    return .failure(AtomicFile.Failure(path: staging, reason: "what the recycled release held could not all be removed"))
+                }
             }
             guard stored.count > files.count else { return .success((written, linked, writtenPaths)) }
             let wanted = Set(files.map(\.path))
