@@ -126,9 +126,7 @@ public struct SiteBuild {
             case .failure(let error): throw JobFailure(.failure, step: "load snapshots", path: error.path, error.description)
             }
         }
-        var history = SnapshotHistory(snapshots)
-        history.digests = digests
-        return history
+        return SnapshotHistory(snapshots, digests: digests)
     }
 }
 

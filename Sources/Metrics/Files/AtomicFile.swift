@@ -65,6 +65,19 @@ public enum AtomicFile {
         guard close(fd) == 0 else { throw Failure(path: path, reason: errorText()) }
     }
 
+    /// Creates the new file `name` in the folder open as `directory`, as
+    /// `create(_:at:)` does (a link in its place is not followed); `path`
+    /// names it in a failure.
+    public static func create(_ bytes: [UInt8], named name: String, in directory: Int32, path: String) throws(Failure) {
+        let fd = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw Failure(path: path, reason: errorText()) }
+        do { try writeAll(bytes, to: fd, path: path) } catch {
+            close(fd)
+            throw error
+        }
+        guard close(fd) == 0 else { throw Failure(path: path, reason: errorText()) }
+    }
+
     /// Writes every byte, through short writes and interrupts.
     private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(Failure) {
         var written = 0

@@ -7,16 +7,14 @@ public struct SnapshotHistory: Sendable {
     // hundred thousand times a build, and an array needs no hashing.
     private let positions: [Int32]
     private let firstOrdinal: Int
-    /// A digest of each snapshot's file, by day ordinal, when the files
-    /// were read (a build's pages are rendered again only when one they
-    /// show changed); empty for snapshots made in memory.
-    public var digests: [Int: UInt64] = [:] {
-        didSet { digestsByPosition = snapshots.map { digests[$0.date.ordinal] } }
-    }
-    private var digestsByPosition: [UInt64?] = []
+    // Each snapshot's file digest, by position, when the files were read.
+    private let digestsByPosition: [UInt64?]
 
-    /// A history from snapshots in any order (a later duplicate of a day wins).
-    public init(_ snapshots: [Snapshot]) {
+    /// A history from snapshots in any order (a later duplicate of a day
+    /// wins). `digests` are their files' digests by day ordinal, when the
+    /// files were read (a build's pages are rendered again only when one
+    /// they show changed); none for snapshots made in memory.
+    public init(_ snapshots: [Snapshot], digests: [Int: UInt64] = [:]) {
         if zip(snapshots, snapshots.dropFirst()).allSatisfy({ $0.date.ordinal < $1.date.ordinal }) {
             // As SnapshotStore lists them: nothing to sort.
             self.snapshots = snapshots
@@ -30,7 +28,7 @@ public struct SnapshotHistory: Sendable {
         for (position, snapshot) in self.snapshots.enumerated() { positions[snapshot.date.ordinal - first] = Int32(position) }
         firstOrdinal = first
         self.positions = positions
-        digestsByPosition = Array(repeating: nil, count: self.snapshots.count)
+        digestsByPosition = self.snapshots.map { digests[$0.date.ordinal] }
     }
 
     /// The snapshot of a day, if there is one.

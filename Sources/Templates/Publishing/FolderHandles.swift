@@ -62,25 +62,6 @@ final class FolderHandles {
         return Int(info.st_size)
     }
 
-    /// Creates the new file `name` in the folder `fd` holding `bytes`;
-    /// `path` names it in a failure.
-    static func create(_ bytes: [UInt8], named name: String, in fd: Int32, path: String) throws(AtomicFile.Failure) {
-        let file = openat(fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard file >= 0 else { throw AtomicFile.Failure(path: path, reason: AtomicFile.errorText()) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(file, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = AtomicFile.errorText()
-                close(file)
-                throw AtomicFile.Failure(path: path, reason: reason)
-            }
-            written += n
-        }
-        guard close(file) == 0 else { throw AtomicFile.Failure(path: path, reason: AtomicFile.errorText()) }
-    }
-
     /// True when `name` in the folder `fd` and `other` in `otherFD` are
     /// the same regular file (one inode).
     static func sameFile(_ name: String, in fd: Int32, as other: String, in otherFD: Int32) -> Bool {

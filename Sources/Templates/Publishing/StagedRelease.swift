@@ -120,7 +120,7 @@ public final class StagedRelease: @unchecked Sendable {
                 throw AtomicFile.Failure(path: currentFolder.map { "\($0)/\(file.path)" } ?? file.path,
                                          reason: "the previous release lost this file during the build")
             }
-            try FolderHandles.create(file.bytes, named: name, in: target, path: "\(staging)/\(file.path)")
+            try AtomicFile.create(file.bytes, named: name, in: target, path: "\(staging)/\(file.path)")
             written += 1
             writtenPaths.append(file.path)
         } catch {
@@ -141,16 +141,17 @@ public final class StagedRelease: @unchecked Sendable {
             // Paths are unique: every file stored and no more stored than
             // files means the staging folder holds exactly the site.
             assert(Set(files.map(\.path)).count == files.count, "a site with two files at one path")
+            guard recycled || stored.count > files.count else { return .success((written, linked, writtenPaths)) }
+            let wanted = Set(files.map(\.path))
             if recycled {
-                // What the old release held that this one does not.
-                let wanted = Set(files.map(\.path))
+                // What the old release held that this one does not (files
+                // stored and dropped since among them).
                 guard stagingFolders.sweep(keeping: { wanted.contains($0) }) else {
                     return .failure(AtomicFile.Failure(path: staging, reason: "what the recycled release held could not all be removed"))
                 }
+            } else {
+                for path in stored.keys where !wanted.contains(path) { unlink("\(staging)/\(path)") }
             }
-            guard stored.count > files.count else { return .success((written, linked, writtenPaths)) }
-            let wanted = Set(files.map(\.path))
-            for path in stored.keys where !wanted.contains(path) { unlink("\(staging)/\(path)") }
             return .success((written, linked, writtenPaths.filter(wanted.contains)))
         }
         let counts: (written: Int, linked: Int, paths: [String])
