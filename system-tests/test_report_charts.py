@@ -130,6 +130,20 @@ def record(output: str) -> Path:
     return release.parent / f"{release.name}.pages"
 
 
+def record_rows(release: Path) -> "dict[str, list[tuple[str, int, int]]]":
+    """Path -> [(inputs, offset, length)] of the `rows` lines of a release's record."""
+    rows = {}
+    for line in Path(release.parent, f"{release.name}.pages").read_text("utf-8").splitlines():
+        if line.startswith("rows\t"):
+            fields = line.split("\t")
+            rows[fields[1]] = [(fields[i], int(fields[i + 1]), int(fields[i + 2])) for i in range(2, len(fields), 3)]
+    return rows
+
+
+ROW_FILES = ["api/users.json", "api/revenue.json", "api/engagement.json", "api/costs.json", "data/metrics.csv",
+             "data/commands.csv", "data/api_costs.csv", "data/acquisition.csv", "data/rejections.csv"]
+
+
 def record_files(output: str) -> "set[str]":
     """The files the page record of `output`'s release lists."""
     return {line.split("\t")[1] for line in record(output).read_text("utf-8").splitlines() if line.startswith("file\t")}
@@ -760,6 +774,45 @@ class OneDayRerunTests(unittest.TestCase):
         s = self.scenario(name, hurt)
         s["victim"] = victim
         return s
+
+    def test_the_day_rows_are_recorded_and_only_the_changed_days_made_again(self):
+        """Each file that lists every day records a run of rows a day; the
+        rerun's rows of the days whose 30 days did not change are the
+        previous release's bytes, and only the completed day's and the new
+        day's inputs are new."""
+        s = self.plain
+        new, old = Path(s["out"]).resolve(), s["previous"]
+        days = sorted(path.stem for path in Path(s["state"], "snapshots").glob("*.json"))
+        new_rows, old_rows = record_rows(new), record_rows(old)
+        self.assertEqual(sorted(new_rows), sorted(ROW_FILES))
+        for path in ROW_FILES:
+            rows, before = new_rows[path], old_rows[path]
+            self.assertEqual(len(rows), len(days), path)
+            content, previous = (new / path).read_bytes(), (old / path).read_bytes()
+            made = [inputs for inputs, _, _ in rows if inputs not in {b[0] for b in before}]
+            self.assertEqual(len(made), 2, f"{path}: rows made again")
+            old_bytes = {inputs: previous[offset:offset + length] for inputs, offset, length in before}
+            for (inputs, offset, length), day in zip(rows, days):
+                piece = content[offset:offset + length]
+                if inputs in old_bytes:
+                    self.assertEqual(piece, old_bytes[inputs], f"{path} {day}")
+                if path.startswith("api/"):
+                    self.assertTrue(piece.startswith(f'{{\n      "date": "{day}"'.encode()), f"{path} {day}: {piece[:40]!r}")
+                elif length:
+                    self.assertTrue(piece.startswith(day.encode()) and piece.endswith(b"\r\n"), f"{path} {day}")
+
+    def test_an_api_file_changed_in_the_previous_release_is_not_copied_from(self):
+        """A day's row altered in the live release's users.json (same size,
+        a new inode): the rerun makes every row, and the site is the fresh
+        build's."""
+        def alter(out: str):
+            path = Path(out).resolve() / "api/users.json"
+            data = path.read_bytes()
+            path.unlink()
+            path.write_bytes(data.replace(b'"premium": ', b'"premium":\t', 1))
+
+        s = self.scenario("altered-rows", alter)
+        self.assertSameTree(s["out"], s["fresh"])
 
     def test_a_kept_file_gone_from_the_previous_release_is_rendered_again(self):
         s = self.damaged_rerun("gone", Path.unlink)

@@ -54,7 +54,9 @@ public indirect enum JSONValue: Sendable, Equatable {
         return out
     }
 
-    private func write(to out: inout [UInt8], depth: Int) {
+    /// Appends the value as `serialized()` writes it at `depth`, without
+    /// the final newline: a document assembled from parts reads the same.
+    public func write(to out: inout [UInt8], depth: Int) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
@@ -85,7 +87,8 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    private static func newline(_ out: inout [UInt8], _ depth: Int) {
+    /// A line break and the indentation of `depth`, as between members.
+    public static func newline(_ out: inout [UInt8], _ depth: Int) {
         out.append(0x0A)
         // One copy from a line of spaces: the API's documents indent
         // every one of their tens of thousands of lines.

@@ -7,6 +7,8 @@ import Metrics
 /// as a formula is neutralised.
 struct CSVExport {
     let data: SiteData
+    /// Day rows to copy from the current release.
+    var rows = RowSource.none
 
     /// A cell: numbers are written as they are, text is quoted when needed
     /// and neutralised.
@@ -18,22 +20,38 @@ struct CSVExport {
 
     /// Every CSV file.
     func files() -> [SiteFile] {
-        let rows = zip(data.history.snapshots, data.figures)
-        return [
-            file("metrics", header: CSVExport.metricsHeader, rows: rows.map(metricsRow)),
-            file("commands", header: ["date", "command", "count"], rows: data.history.snapshots.flatMap { s in
+        [
+            file("metrics", header: CSVExport.metricsHeader) { [metricsRow($0, $1)] },
+            file("commands", header: ["date", "command", "count"]) { s, _ in
                 s.engagement.byCommand.map { [.text(s.date.description), .text($0.name.description), .number(String($0.count))] }
-            }),
-            file("api_costs", header: ["date", "provider", "calls", "cost"], rows: data.history.snapshots.flatMap { s in
+            },
+            file("api_costs", header: ["date", "provider", "calls", "cost"]) { s, _ in
                 s.costs.api.map { [.text(s.date.description), .text($0.provider.description), .number(String($0.calls)), .number($0.cost.description)] }
-            }),
-            file("acquisition", header: ["date", "source", "count"], rows: data.history.snapshots.flatMap { s in
+            },
+            file("acquisition", header: ["date", "source", "count"]) { s, _ in
                 s.acquisitionBySource.map { [.text(s.date.description), .text($0.name.description), .number(String($0.count))] }
-            }),
-            file("rejections", header: ["date", "reason", "count"], rows: data.history.snapshots.flatMap { s in
+            },
+            file("rejections", header: ["date", "reason", "count"]) { s, _ in
                 s.dataQuality.rejected.map { [.text(s.date.description), .text($0.name.description), .number(String($0.count))] }
-            }),
+            },
         ]
+    }
+
+    /// `data/NAME.csv`: the header, then each day's rows, copied from the
+    /// current release when their inputs did not change (`RowSource`).
+    func file(_ name: String, header: [String], day: (Snapshot, DerivedFigures) -> [[Cell]]) -> SiteFile {
+        let path = "data/\(name).csv"
+        var out = RowAssembler(rows.previous(path), capacity: 64 * (data.history.snapshots.count + 1))
+        out.append(header.joined(separator: ",").utf8)
+        out.append("\r\n".utf8)
+        for (position, snapshot) in data.history.snapshots.enumerated() {
+            out.row(rows.inputs(position)) { bytes in
+                var text = ""
+                CSVExport.append(day(snapshot, data.figures[position]), to: &text)
+                bytes.append(contentsOf: text.utf8)
+            }
+        }
+        return out.file(path)
     }
 
     static let metricsHeader = [
@@ -65,14 +83,18 @@ struct CSVExport {
         ]
     }
 
-    func file(_ name: String, header: [String], rows: [[Cell]]) -> SiteFile { CSVExport.file(name, header: header, rows: rows) }
-
     /// `data/NAME.csv` of a header and rows.
     static func file(_ name: String, header: [String], rows: [[Cell]]) -> SiteFile {
         var out = ""
         out.reserveCapacity(64 * (rows.count + 1))
         out += header.joined(separator: ",")
         out += "\r\n"
+        append(rows, to: &out)
+        return SiteFile(path: "data/\(name).csv", text: out)
+    }
+
+    /// Rows, each ended by CRLF.
+    static func append(_ rows: [[Cell]], to out: inout String) {
         for row in rows {
             for (index, cell) in row.enumerated() {
                 if index > 0 { out += "," }
@@ -80,7 +102,6 @@ struct CSVExport {
             }
             out += "\r\n"
         }
-        return SiteFile(path: "data/\(name).csv", text: out)
     }
 
     /// One cell's text: a text cell that starts like a formula (`=`, `+`,

@@ -5,11 +5,12 @@ import Metrics
 /// rates as fractions, `null` where a figure is undefined.
 struct StaticAPI {
     let data: SiteData
+    /// Day rows to copy from the current release.
+    var rows = RowSource.none
 
     /// Every API file but `health.json`, which needs the build's id.
     func files() -> [SiteFile] {
-        [file("overview", overview()), file("users", users()), file("revenue", revenue()),
-         file("engagement", engagement()), file("costs", costs()),
+        [file("overview", overview()), users(), revenue(), engagement(), costs(),
          file("alerts", data.alerts.json(includingNotifications: false))]
     }
 
@@ -40,12 +41,39 @@ struct StaticAPI {
         return .object([JSONMember("as_of", asOf), JSONMember("kpis", .object(kpis.map { JSONMember($0.0, $0.1) }))])
     }
 
-    /// A document of daily rows and weekly and monthly rows.
-    func document(_ head: [JSONMember], day: (Snapshot, DerivedFigures) -> [JSONMember],
-                  period: (PeriodFigures) -> [JSONMember]) -> JSONValue {
-        let days = zip(data.history.snapshots, data.figures).map { snapshot, figures in
-            JSONValue.object([JSONMember("date", .text(snapshot.date.description)), JSONMember("status", .text(snapshot.status.rawValue))]
-                             + day(snapshot, figures))
+    /// `api/NAME.json`: `as_of`, `head`, a row a day and the weekly and
+    /// monthly rows, written as `JSONValue.serialized()` writes the whole;
+    /// a day's row is copied from the current release when its inputs did
+    /// not change (`RowSource`).
+    func document(_ name: String, _ head: [JSONMember], day: (Snapshot, DerivedFigures) -> [JSONMember],
+                  period: (PeriodFigures) -> [JSONMember]) -> SiteFile {
+        let path = "api/\(name).json"
+        let snapshots = data.history.snapshots
+        var out = RowAssembler(rows.previous(path), capacity: 512 * (snapshots.count + 1))
+        var text: [UInt8] = [UInt8(ascii: "{")]
+        for (index, member) in ([JSONMember("as_of", asOf)] + head).enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            StaticAPI.key(member, &text, depth: 1)
+            member.value.write(to: &text, depth: 1)
+        }
+        text.append(contentsOf: ",".utf8)
+        StaticAPI.key(JSONMember("days", .null), &text, depth: 1)
+        text.append(contentsOf: snapshots.isEmpty ? "[]".utf8 : "[".utf8)
+        out.append(text)
+        for (position, snapshot) in snapshots.enumerated() {
+            text.removeAll(keepingCapacity: true)
+            if position > 0 { text.append(UInt8(ascii: ",")) }
+            JSONValue.newline(&text, 2)
+            out.append(text)
+            out.row(rows.inputs(position)) { bytes in
+                JSONValue.object([JSONMember("date", .text(snapshot.date.description)), JSONMember("status", .text(snapshot.status.rawValue))]
+                                 + day(snapshot, data.figures[position])).write(to: &bytes, depth: 2)
+            }
+        }
+        text.removeAll(keepingCapacity: true)
+        if !snapshots.isEmpty {
+            JSONValue.newline(&text, 1)
+            text.append(UInt8(ascii: "]"))
         }
         func periods(_ kind: PeriodFigures.Kind) -> JSONValue {
             .array(data.periods(kind).map { p in
@@ -54,12 +82,26 @@ struct StaticAPI {
                          JSONMember("days_present", .int(p.days.count))] + period(p))
             })
         }
-        return .object([JSONMember("as_of", asOf)] + head
-                       + [JSONMember("days", .array(days)), JSONMember("weeks", periods(.week)), JSONMember("months", periods(.month))])
+        for member in [JSONMember("weeks", periods(.week)), JSONMember("months", periods(.month))] {
+            text.append(UInt8(ascii: ","))
+            StaticAPI.key(member, &text, depth: 1)
+            member.value.write(to: &text, depth: 1)
+        }
+        JSONValue.newline(&text, 0)
+        text.append(contentsOf: "}\n".utf8)
+        out.append(text)
+        return out.file(path)
     }
 
-    func users() -> JSONValue {
-        document([], day: { s, f in
+    /// A member's line up to its value: `"key": `.
+    static func key(_ member: JSONMember, _ out: inout [UInt8], depth: Int) {
+        JSONValue.newline(&out, depth)
+        JSONValue.string(member.key).write(to: &out, depth: depth)
+        out.append(contentsOf: ": ".utf8)
+    }
+
+    func users() -> SiteFile {
+        document("users", [], day: { s, f in
             [JSONMember("total", .int(s.users.total)), JSONMember("premium", .int(s.users.premium)),
              JSONMember("free", .int(s.users.free)), JSONMember("new", .int(s.users.new)),
              JSONMember("dau", .int(s.users.active)), JSONMember("wau", .int(s.users.active7d)),
@@ -74,9 +116,9 @@ struct StaticAPI {
         })
     }
 
-    func revenue() -> JSONValue {
+    func revenue() -> SiteFile {
         let currency = data.latest?.snapshot.revenue.currency
-        return document([JSONMember("currency", currency.map { .text($0) } ?? .null)], day: { s, f in
+        return document("revenue", [JSONMember("currency", currency.map { .text($0) } ?? .null)], day: { s, f in
             [JSONMember("mrr", .text(s.revenue.mrr.description)), JSONMember("arr", .text(f.arr.description)),
              JSONMember("arpu", JSONValue.money(f.arpu)), JSONMember("arppu", JSONValue.money(f.arppu)),
              JSONMember("new_mrr", .text(s.revenue.newMRR.description)), JSONMember("churned_mrr", .text(s.revenue.churnedMRR.description)),
@@ -91,8 +133,8 @@ struct StaticAPI {
         })
     }
 
-    func engagement() -> JSONValue {
-        document([], day: { s, f in
+    func engagement() -> SiteFile {
+        document("engagement", [], day: { s, f in
             [JSONMember("commands", .int(s.engagement.commands)), JSONMember("errors", .int(s.engagement.errors)),
              JSONMember("error_rate", JSONValue.ratio(f.errorRate)),
              JSONMember("latency_ms", .object([JSONMember("p50", JSONValue.latency(s.engagement.latencyP50Micros)),
@@ -104,9 +146,9 @@ struct StaticAPI {
         })
     }
 
-    func costs() -> JSONValue {
+    func costs() -> SiteFile {
         let latest = data.latest?.snapshot
-        return document([JSONMember("currency", latest.map { .text($0.costs.currency) } ?? .null),
+        return document("costs", [JSONMember("currency", latest.map { .text($0.costs.currency) } ?? .null),
                          JSONMember("revenue_currency", latest.map { .text($0.revenue.currency) } ?? .null),
                          JSONMember("exchange_rate", data.settings.costRate.map { .text($0.description) } ?? .null)], day: { s, f in
             [JSONMember("api", JSONValue.providers(s.costs.api)), JSONMember("api_total", .text(s.costs.apiTotal.description)),

@@ -20,7 +20,8 @@ public struct SiteContent: Sendable {
     /// `ready`, if given, gets files as soon as their content is final
     /// (all but the dashboard and `health.json`), to write them meanwhile.
     /// Reports whose inputs match `kept` (the current release's record and
-    /// folder) are not rendered: their files are kept.
+    /// folder) are not rendered: their files are kept; so are the API's
+    /// and the CSV files' day rows (`RowSource`).
     public func files(kept: (record: PageRecord, folder: String)? = nil,
                       ready: (@Sendable ([SiteFile]) -> Void)? = nil)
         throws(MarkdownRenderer.Failure) -> (files: [SiteFile], record: PageRecord, repairs: [String]) {
@@ -28,10 +29,12 @@ public struct SiteContent: Sendable {
         var latest: [String: String] = [:]
         for job in site.jobs { latest[job.kind] = job.name }
         let data = self.data, snapshotLatest = latest
+        // The API's and the CSV files' day rows whose inputs did not change are copied.
+        let rows = RowSource(history: data.history, common: site.commonInputs, kept: kept)
         let charts = Slot<DashboardCharts.Rendered>()
         let (entries, reportFiles, pages, repairs) = try site.files(alongside: [
-            { let files = StaticAPI(data: data).files(); ready?(files); return files },
-            { let files = CSVExport(data: data).files(); ready?(files); return files },
+            { let files = StaticAPI(data: data, rows: rows).files(); ready?(files); return files },
+            { let files = CSVExport(data: data, rows: rows).files(); ready?(files); return files },
             { let files = AnalyticsPages(data: data, templates: self.templates, rows: site.analytics).files(); ready?(files); return files },
             {
                 charts.value = DashboardCharts(data: data).rendered()

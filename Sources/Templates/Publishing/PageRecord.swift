@@ -3,9 +3,11 @@ import Metrics
 
 /// What a release was made of, kept beside it (`OUTPUT.releases/<id>.pages`,
 /// never in the state, which `build` only reads): each file's size and
-/// digest, and for each report the digest of its inputs and its files. A
-/// build renders again only the reports whose inputs changed, and links
-/// the others' files from the release `--output` points at.
+/// digest, for each report the digest of its inputs and its files, and for
+/// each file that lists every day (the API, the CSV files) where each
+/// day's rows sit and what they were made from. A build renders again
+/// only the reports whose inputs changed, links the others' files from the
+/// release `--output` points at, and copies the unchanged rows.
 public struct PageRecord: Sendable, Equatable {
     /// A file of the release.
     public struct File: Sendable, Equatable {
@@ -23,10 +25,30 @@ public struct PageRecord: Sendable, Equatable {
         public var files: [String]
     }
 
+    /// A run of bytes in a file made of rows (`RowAssembler`): a day's
+    /// rows, and the digest of their inputs.
+    public struct Row: Sendable, Equatable {
+        /// The inputs' digest.
+        public var inputs: UInt64
+        /// Where the bytes start in the file.
+        public var offset: Int
+        /// How many bytes.
+        public var length: Int
+
+        /// A row.
+        public init(inputs: UInt64, offset: Int, length: Int) {
+            self.inputs = inputs
+            self.offset = offset
+            self.length = length
+        }
+    }
+
     /// Every file, by path.
     public var files: [String: File] = [:]
     /// Every report, by `kind/name`.
     public var pages: [String: Page] = [:]
+    /// The rows of the files made of rows, by path.
+    public var rows: [String: [Row]] = [:]
 
     /// `.pages`, after the build id.
     public static let suffix = ".pages"
@@ -38,7 +60,10 @@ public struct PageRecord: Sendable, Equatable {
     /// The record of a site's files and reports.
     public init(files: [SiteFile], pages: [String: Page]) {
         self.files.reserveCapacity(files.count)
-        for file in files { self.files[file.path] = File(size: file.size, digest: file.digest) }
+        for file in files {
+            self.files[file.path] = File(size: file.size, digest: file.digest)
+            if !file.rows.isEmpty { rows[file.path] = file.rows }
+        }
         self.pages = pages
     }
 
@@ -69,6 +94,19 @@ public struct PageRecord: Sendable, Equatable {
             for path in page.files {
                 out.append(0x09)
                 out.append(contentsOf: path.utf8)
+            }
+            out.append(0x0A)
+        }
+        for (path, rows) in rows.map({ (Array($0.key.utf8), $0.value) }).sorted(by: { Name.precedes($0.0, $1.0) }) {
+            out.append(contentsOf: "rows\t".utf8)
+            out.append(contentsOf: path)
+            for row in rows {
+                out.append(0x09)
+                PageRecord.appendHex(row.inputs, to: &out)
+                out.append(0x09)
+                out.append(contentsOf: String(row.offset).utf8)
+                out.append(0x09)
+                out.append(contentsOf: String(row.length).utf8)
             }
             out.append(0x0A)
         }
@@ -108,6 +146,20 @@ public struct PageRecord: Sendable, Equatable {
                     let paths = fields[3...].map { String(decoding: buffer[$0], as: UTF8.self) }
                     guard paths.allSatisfy({ files[$0] != nil }) else { return false }
                     pages[String(decoding: buffer[fields[1]], as: UTF8.self)] = Page(inputs: inputs, files: paths)
+                } else if kind.elementsEqual("rows".utf8) {
+                    // After every file line: a row lies inside its file.
+                    let path = String(decoding: buffer[fields[1]], as: UTF8.self)
+                    guard fields.count % 3 == 2, let file = files[path] else { return false }
+                    var list: [Row] = []
+                    list.reserveCapacity(fields.count / 3)
+                    var index = 2
+                    while index < fields.count {
+                        guard let inputs = PageRecord.hexValue(buffer[fields[index]]), let offset = PageRecord.decimal(buffer[fields[index + 1]]),
+                              let length = PageRecord.decimal(buffer[fields[index + 2]]), offset + length <= file.size else { return false }
+                        list.append(Row(inputs: inputs, offset: offset, length: length))
+                        index += 3
+                    }
+                    rows[path] = list
                 } else {
                     return false
                 }

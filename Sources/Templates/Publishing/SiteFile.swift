@@ -14,6 +14,9 @@ public struct SiteFile: Sendable, Equatable {
     public let digest: UInt64
     /// True when the file is the current release's, linked, not written.
     public let kept: Bool
+    /// Where its rows are, for a file made of rows (`RowAssembler`): the
+    /// next build copies those whose inputs did not change.
+    public var rows: [PageRecord.Row] = []
 
     /// A file from bytes.
     public init(path: String, bytes: [UInt8]) {
