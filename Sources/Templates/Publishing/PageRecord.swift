@@ -34,13 +34,6 @@ public struct PageRecord: Sendable, Equatable {
         public var offset: Int
         /// How many bytes.
         public var length: Int
-
-        /// A row.
-        public init(inputs: UInt64, offset: Int, length: Int) {
-            self.inputs = inputs
-            self.offset = offset
-            self.length = length
-        }
     }
 
     /// Every file, by path.
