@@ -50,14 +50,18 @@ struct StaticAPI {
         let path = "api/\(name).json"
         let snapshots = data.history.snapshots
         var out = RowAssembler(rows.previous(path), capacity: 512 * (snapshots.count + 1))
-        var text: [UInt8] = [UInt8(ascii: "{")]
-        for (index, member) in ([JSONMember("as_of", asOf)] + head).enumerated() {
-            if index > 0 { text.append(UInt8(ascii: ",")) }
-            StaticAPI.key(member, &text, depth: 1)
-            member.value.write(to: &text, depth: 1)
+        // The members around `days` as `JSONValue.write` writes an object's.
+        var text: [UInt8] = [UInt8(ascii: "{")], first = true
+        func member(_ item: JSONMember, value: Bool = true) {
+            if !first { text.append(UInt8(ascii: ",")) }
+            first = false
+            JSONValue.newline(&text, 1)
+            JSONValue.string(item.key).write(to: &text, depth: 1)
+            text.append(contentsOf: ": ".utf8)
+            if value { item.value.write(to: &text, depth: 1) }
         }
-        text.append(contentsOf: ",".utf8)
-        StaticAPI.key(JSONMember("days", .null), &text, depth: 1)
+        for item in [JSONMember("as_of", asOf)] + head { member(item) }
+        member(JSONMember("days", .null), value: false)
         text.append(contentsOf: snapshots.isEmpty ? "[]".utf8 : "[".utf8)
         out.append(text)
         for (position, snapshot) in snapshots.enumerated() {
@@ -82,22 +86,12 @@ struct StaticAPI {
                          JSONMember("days_present", .int(p.days.count))] + period(p))
             })
         }
-        for member in [JSONMember("weeks", periods(.week)), JSONMember("months", periods(.month))] {
-            text.append(UInt8(ascii: ","))
-            StaticAPI.key(member, &text, depth: 1)
-            member.value.write(to: &text, depth: 1)
-        }
+        member(JSONMember("weeks", periods(.week)))
+        member(JSONMember("months", periods(.month)))
         JSONValue.newline(&text, 0)
         text.append(contentsOf: "}\n".utf8)
         out.append(text)
         return out.file(path)
-    }
-
-    /// A member's line up to its value: `"key": `.
-    static func key(_ member: JSONMember, _ out: inout [UInt8], depth: Int) {
-        JSONValue.newline(&out, depth)
-        JSONValue.string(member.key).write(to: &out, depth: depth)
-        out.append(contentsOf: ": ".utf8)
     }
 
     func users() -> SiteFile {

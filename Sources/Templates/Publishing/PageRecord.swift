@@ -70,7 +70,7 @@ public struct PageRecord: Sendable, Equatable {
         out.reserveCapacity(files.count * 80)
         out.append(contentsOf: PageRecord.header.utf8)
         out.append(0x0A)
-        for (path, file) in files.map({ (Array($0.key.utf8), $0.value) }).sorted(by: { Name.precedes($0.0, $1.0) }) {
+        for (path, file) in PageRecord.inByteOrder(files) {
             out.append(contentsOf: "file\t".utf8)
             out.append(contentsOf: path)
             out.append(0x09)
@@ -79,7 +79,7 @@ public struct PageRecord: Sendable, Equatable {
             PageRecord.appendHex(file.digest, to: &out)
             out.append(0x0A)
         }
-        for (key, page) in pages.map({ (Array($0.key.utf8), $0.value) }).sorted(by: { Name.precedes($0.0, $1.0) }) {
+        for (key, page) in PageRecord.inByteOrder(pages) {
             out.append(contentsOf: "page\t".utf8)
             out.append(contentsOf: key)
             out.append(0x09)
@@ -90,7 +90,7 @@ public struct PageRecord: Sendable, Equatable {
             }
             out.append(0x0A)
         }
-        for (path, rows) in rows.map({ (Array($0.key.utf8), $0.value) }).sorted(by: { Name.precedes($0.0, $1.0) }) {
+        for (path, rows) in PageRecord.inByteOrder(rows) {
             out.append(contentsOf: "rows\t".utf8)
             out.append(contentsOf: path)
             for row in rows {
@@ -104,6 +104,11 @@ public struct PageRecord: Sendable, Equatable {
             out.append(0x0A)
         }
         return out
+    }
+
+    /// A table's entries, keys as bytes in byte order.
+    static func inByteOrder<Value>(_ table: [String: Value]) -> [([UInt8], Value)] {
+        table.map { (Array($0.key.utf8), $0.value) }.sorted { Name.precedes($0.0, $1.0) }
     }
 
     /// A stored record; nil for anything else (it is then ignored: the
