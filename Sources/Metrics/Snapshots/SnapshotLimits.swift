@@ -13,6 +13,8 @@ extension Snapshot {
     /// Flows and `users.total` are never negative; stocks (premium, free,
     /// MRR) may be, as docs/metrics.md says of a rewind past an inconsistency.
     public func rangeProblem() -> String? {
+        // Every snapshot read is checked; the messages are made only for one out of range.
+        guard !isInRange else { return nil }
         func flow(_ value: Int, _ field: String) -> String? {
             value < 0 ? "\(field): \(value) is negative" : stock(value, field)
         }
@@ -44,5 +46,21 @@ extension Snapshot {
             if let problem = check() { return problem }
         }
         return nil
+    }
+
+    /// The same checks as `rangeProblem()`, without a message.
+    private var isInRange: Bool {
+        let count = UInt(Snapshot.countLimit), money = Snapshot.moneyLimit.micros.magnitude
+        func flow(_ value: Int) -> Bool { value >= 0 && value.magnitude <= count }
+        func stock(_ value: Int) -> Bool { value.magnitude <= count }
+        func amount(_ value: Money) -> Bool { value.micros >= 0 && value.micros.magnitude <= money }
+        func counts(_ list: [NamedCount]) -> Bool { list.allSatisfy { flow($0.count) } }
+        return flow(users.total) && stock(users.premium) && stock(users.free) && flow(users.new) && flow(users.active)
+            && flow(users.active7d) && flow(users.active30d) && revenue.mrr.micros.magnitude <= money
+            && flow(revenue.conversions) && flow(revenue.cancellations) && amount(revenue.newMRR) && amount(revenue.churnedMRR)
+            && flow(engagement.commands) && flow(engagement.errors) && counts(engagement.byCommand)
+            && costs.api.allSatisfy { flow($0.calls) && amount($0.cost) }
+            && amount(costs.apiTotal) && amount(costs.infrastructure) && counts(acquisitionBySource)
+            && flow(dataQuality.eventsRead) && counts(dataQuality.rejected)
     }
 }
