@@ -9,6 +9,10 @@ final class FolderHandles {
     /// The tree's root folder.
     let root: String
     private var descriptors: [Substring: Int32] = [:]
+    // Each folder's regular files' inodes, listed once: a recycled
+    // release checks thousands of files against the current one, and one
+    // listing costs less than a `fstatat` a file.
+    private var listings: [Substring: [String: UInt64]] = [:]
 
     /// Handles below `root` (opened on first use).
     init(root: String) {
@@ -70,6 +74,38 @@ final class FolderHandles {
         return (one.st_mode & S_IFMT) == S_IFREG && one.st_ino == two.st_ino && one.st_dev == two.st_dev
     }
 
+    /// The inode of the regular file `name` in `folder` as the folder's
+    /// listing gave it (read once, on first use), nil when there is none
+    /// or the file system does not say.
+    func listedInode(_ name: String, in folder: Substring) -> UInt64? {
+        if let listing = listings[folder] { return listing[name] }
+        var listing: [String: UInt64] = [:]
+        if let fd = try? descriptor(folder) {
+            let copy = dup(fd)
+            if copy >= 0, let stream = fdopendir(copy) {
+                while let entry = readdir(stream) {
+                    guard entry.pointee.d_type == UInt8(DT_REG), entry.pointee.d_ino != 0 else { continue }
+                    let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                    listing[name] = UInt64(entry.pointee.d_ino)
+                }
+                closedir(stream)
+            } else if copy >= 0 {
+                close(copy)
+            }
+        }
+        listings[folder] = listing
+        return listing[name]
+    }
+
+    /// True when `name` in `folder` is, by both trees' listings, the same
+    /// file as in `other` (one inode: both trees are on one file system,
+    /// side by side in the releases folder). False when either listing
+    /// does not have it: the caller then checks with `sameFile`.
+    func listsSameFile(_ name: String, in folder: Substring, as other: FolderHandles) -> Bool {
+        guard let inode = listedInode(name, in: folder) else { return false }
+        return other.listedInode(name, in: folder) == inode
+    }
+
     /// Removes whatever `name` in the folder `fd` is (a file, a link, or a
     /// folder and all it holds, nothing followed); true when it is gone.
     @discardableResult
@@ -78,6 +114,7 @@ final class FolderHandles {
         guard errno == EISDIR else { return false }
         let path = folder.isEmpty ? name : "\(folder)/\(name)"
         if let open = descriptors.removeValue(forKey: Substring(path)) { close(open) }
+        for folder in listings.keys where folder == path || folder.hasPrefix("\(path)/") { listings[folder] = nil }
         return AtomicFile.removeTree("\(root)/\(path)")
     }
 

@@ -85,7 +85,8 @@ public final class StagedRelease: @unchecked Sendable {
         let (folder, name) = FolderHandles.split(file.path)
         do throws(AtomicFile.Failure) {
             guard let target = try stagingFolders.descriptor(folder, create: true) else { return }
-            if let early = stored[file.path] {
+            let early = stored[file.path]
+            if let early {
                 // Queued before with other bytes (never by design): replaced.
                 if early == file.digest { return }
                 unlinkat(target, name, 0)
@@ -104,7 +105,11 @@ public final class StagedRelease: @unchecked Sendable {
                 // What the old release holds stays only when it is the
                 // current release's very file (the link it would get);
                 // anything else there is replaced.
-                if same, let previous, FolderHandles.sameFile(name, in: target, as: name, in: previous) {
+                // The folders' listings answer for all but a file stored
+                // twice (its listing is out of date) or one they miss.
+                if same, let previous, let currentFolders,
+                   (early == nil && stagingFolders.listsSameFile(name, in: folder, as: currentFolders))
+                    || FolderHandles.sameFile(name, in: target, as: name, in: previous) {
                     linked += 1
                     return
                 }
