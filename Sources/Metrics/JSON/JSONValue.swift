@@ -4,7 +4,7 @@
 /// which folds canonically equal names; published maps must keep every
 /// byte-distinct name, in a fixed order, so Sentinel reads and writes JSON
 /// itself.
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// A number as its JSON text (exact: `"12.5"`, `"850"`).
