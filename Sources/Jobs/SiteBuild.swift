@@ -43,6 +43,9 @@ public struct SiteBuild {
         DispatchQueue.global().async(group: templatesLoaded) {
             loadedTemplates.value = Result { () throws(TemplateSet.Failure) in try TemplateSet(directory: templatesDirectory) }
         }
+        // So is the current release's page record, which only the release reads.
+        let recordRead = Slot<(release: String, record: PageRecord?)?>(), publisher = target.publisher
+        DispatchQueue.global().async(group: templatesLoaded) { recordRead.value = StagedRelease.currentRecord(publisher) }
         let history = try loadSnapshots()
         let alerts: AlertBook
         if let given = self.alerts { alerts = given } else {
@@ -61,7 +64,7 @@ public struct SiteBuild {
                             thresholds: configuration.alerts, now: now, baseURL: configuration.site.baseURL)
         // The release is written while the site is rendered.
         let release: StagedRelease
-        do { release = try StagedRelease(target.publisher, builtAt: Timestamp.format(ms: now)) } catch {
+        do { release = try StagedRelease(target.publisher, builtAt: Timestamp.format(ms: now), recordRead: recordRead.value ?? nil) } catch {
             throw JobFailure(.failure, step: "publish", path: error.path, error.description)
         }
         let files: [SiteFile], record: PageRecord, repairs: [String]

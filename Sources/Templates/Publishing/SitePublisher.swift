@@ -10,7 +10,7 @@ import Metrics
 /// and `aws s3 sync` upload only what changed), and `--output`, a symlink,
 /// is swapped to the new release with rename(2). A reader sees the old
 /// site or the new one; a failed build leaves the old one in place.
-public struct SitePublisher {
+public struct SitePublisher: Sendable {
     /// The `--output` path (a symlink once published).
     public let output: String
     /// Releases kept besides the current one.

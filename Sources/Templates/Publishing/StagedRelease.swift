@@ -40,12 +40,21 @@ public final class StagedRelease: @unchecked Sendable {
     /// it differs from the current release's, the site surely changes, and
     /// the oldest old release may become the new one (a build that could
     /// end with nothing new must leave every release as it is).
-    public init(_ publisher: SitePublisher, builtAt: String? = nil) throws(AtomicFile.Failure) {
+    /// `recordRead`, if given, is `StagedRelease.currentRecord(publisher)`
+    /// read beforehand (it takes a few milliseconds at three years, which
+    /// a build spends while its snapshots load); it is used when it is of
+    /// the release still current.
+    public init(_ publisher: SitePublisher, builtAt: String? = nil,
+                recordRead: (release: String, record: PageRecord?)? = nil) throws(AtomicFile.Failure) {
         self.publisher = publisher
         try AtomicFile.makeDirectory(publisher.releases)
         publisher.removeLeftovers()
         current = publisher.currentRelease()
-        record = current.flatMap { PageRecord.read(releases: publisher.releases, buildID: $0) }
+        if let recordRead, recordRead.release == current {
+            record = recordRead.record
+        } else {
+            record = current.flatMap { PageRecord.read(releases: publisher.releases, buildID: $0) }
+        }
         staging = "\(publisher.releases)/\(AtomicFile.temporaryPrefix)\(getpid())-staging"
         AtomicFile.removeTree(staging)
         // The release the publication would prune becomes this one: only
@@ -62,6 +71,11 @@ public final class StagedRelease: @unchecked Sendable {
         }
         stagingFolders = FolderHandles(root: staging)
         currentFolders = current.map { FolderHandles(root: "\(publisher.releases)/\($0)") }
+    }
+
+    /// The release `--output` points at now and its record, if any.
+    public static func currentRecord(_ publisher: SitePublisher) -> (release: String, record: PageRecord?)? {
+        publisher.currentRelease().map { ($0, PageRecord.read(releases: publisher.releases, buildID: $0)) }
     }
 
     /// The folder of the release `--output` points at now, if any.
