@@ -74,7 +74,7 @@ public struct PageRecord: Sendable, Equatable {
             out.append(contentsOf: "file\t".utf8)
             out.append(contentsOf: path)
             out.append(0x09)
-            out.append(contentsOf: String(file.size).utf8)
+            PageRecord.appendDecimal(file.size, to: &out)
             out.append(0x09)
             PageRecord.appendHex(file.digest, to: &out)
             out.append(0x0A)
@@ -97,9 +97,9 @@ public struct PageRecord: Sendable, Equatable {
                 out.append(0x09)
                 PageRecord.appendHex(row.inputs, to: &out)
                 out.append(0x09)
-                out.append(contentsOf: String(row.offset).utf8)
+                PageRecord.appendDecimal(row.offset, to: &out)
                 out.append(0x09)
-                out.append(contentsOf: String(row.length).utf8)
+                PageRecord.appendDecimal(row.length, to: &out)
             }
             out.append(0x0A)
         }
@@ -226,16 +226,33 @@ public struct PageRecord: Sendable, Equatable {
 
     /// Stores the record of release `buildID` (atomically, unflushed: a
     /// record lost in a crash reads as none, and the next build renders
-    /// every report).
-    func write(releases: String, buildID: String) throws(AtomicFile.Failure) {
-        try AtomicFile.write(bytes, to: "\(releases)/\(buildID)\(PageRecord.suffix)", syncDirectory: false, syncFile: false)
+    /// every report); `bytes` if they were made beforehand.
+    func write(releases: String, buildID: String, bytes made: [UInt8]? = nil) throws(AtomicFile.Failure) {
+        try AtomicFile.write(made ?? bytes, to: "\(releases)/\(buildID)\(PageRecord.suffix)", syncDirectory: false, syncFile: false)
     }
 
     /// Sixteen lowercase hexadecimal digits.
     static func appendHex(_ value: UInt64, to out: inout [UInt8]) {
-        for shift in stride(from: 60, through: 0, by: -4) {
-            let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF
-            out.append(nibble < 10 ? 48 + nibble : 87 + nibble)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { digits in
+            for index in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * index)) & 0xF
+                digits[index] = nibble < 10 ? 48 + nibble : 87 + nibble
+            }
+            out.append(contentsOf: digits)
+        }
+    }
+
+    /// A count in decimal digits (a record holds some 30,000 of them).
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        precondition(value >= 0, "a negative size or offset")
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value, start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(48 + rest % 10)
+                rest /= 10
+            } while rest > 0
+            out.append(contentsOf: UnsafeMutableBufferPointer(rebasing: digits[start...]))
         }
     }
 }

@@ -154,6 +154,8 @@ public final class StagedRelease: @unchecked Sendable {
     /// into it, and its record is written again if it was unreadable.
     public func publish(_ files: [SiteFile], record: PageRecord, repairs: [String] = []) throws(AtomicFile.Failure) -> SitePublisher.Outcome {
         let buildID = SitePublisher.buildID(of: files)
+        // Made while the writing thread finishes its queue.
+        let recordBytes = record.bytes
         let result: Result<(written: Int, linked: Int, paths: [String]), AtomicFile.Failure> = queue.sync {
             for file in files { store(file) }
             if let failure { return .failure(failure) }
@@ -184,7 +186,7 @@ public final class StagedRelease: @unchecked Sendable {
             // The same content: a file written anew is one the current
             // release lost or holds changed (a report's, the API's, an asset).
             let repaired = repair(Array(Set(repairs + counts.paths)).sorted(), of: buildID)
-            if self.record != record { try? record.write(releases: publisher.releases, buildID: buildID) }
+            if self.record != record { try? record.write(releases: publisher.releases, buildID: buildID, bytes: recordBytes) }
             abandon()
             return SitePublisher.Outcome(buildID: buildID, unchanged: true, repaired: repaired)
         }
@@ -195,7 +197,7 @@ public final class StagedRelease: @unchecked Sendable {
         AtomicFile.removeTree(final)
         // Written before the swap: a release without its record is only
         // rendered in full by the next build.
-        do { try record.write(releases: publisher.releases, buildID: buildID) } catch {
+        do { try record.write(releases: publisher.releases, buildID: buildID, bytes: recordBytes) } catch {
             abandon()
             throw error
         }

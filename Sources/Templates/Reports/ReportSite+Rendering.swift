@@ -31,6 +31,7 @@ extension ReportSite {
         let shared = SendableBuffer(slots), sharedExtras = SendableBuffer(extraSlots)
         // The archive lists every entry: made beside the reports, not after them.
         let entries = jobs.map { self.entry($0) }
+        let keptSizes = kept.map { FolderSizes(root: $0.folder) }
         let archive = Slot<SiteFile>()
         // Months, then weeks, then days: the longest reports start first,
         // so that no core is left alone with one at the end.
@@ -53,7 +54,7 @@ extension ReportSite {
             // Inputs as recorded but a file the record lists lost: rendered, and put back.
             var repair = false
             if let inputs, let kept, let page = kept.record.pages[job.key], page.inputs == inputs {
-                if let files = ReportSite.unchanged(page, in: kept) {
+                if let keptSizes, let files = ReportSite.unchanged(page, in: kept.record, sizes: keptSizes) {
                     shared.buffer[position] = (files, PageRecord.Page(inputs: inputs, files: files.map(\.path)), false)
                     ready?(files)
                     return
@@ -83,11 +84,10 @@ extension ReportSite {
 
     /// The kept files of a report whose inputs are those recorded, when
     /// the current release still has each at its recorded size.
-    static func unchanged(_ page: PageRecord.Page, in kept: (record: PageRecord, folder: String)) -> [SiteFile]? {
+    static func unchanged(_ page: PageRecord.Page, in record: PageRecord, sizes: FolderSizes) -> [SiteFile]? {
         var files: [SiteFile] = []
         for path in page.files {
-            var info = stat()
-            guard let file = kept.record.files[path], stat("\(kept.folder)/\(path)", &info) == 0, Int(info.st_size) == file.size else { return nil }
+            guard let file = record.files[path], sizes.size(of: path) == file.size else { return nil }
             files.append(SiteFile(kept: path, size: file.size, digest: file.digest))
         }
         return files
