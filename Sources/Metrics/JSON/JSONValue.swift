@@ -41,7 +41,7 @@ public enum JSONValue: Sendable, Equatable {
 
     /// True for a number written without fraction or exponent.
     public var isInteger: Bool {
-        if case .number(let text) = self { return !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) }
+        if case .number(let text) = self { return !text.utf8.contains(where: { $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }) }
         return false
     }
 
