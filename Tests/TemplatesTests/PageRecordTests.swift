@@ -60,4 +60,21 @@ extension PageRecordTests {
         #expect(paths == ["Z.html", "a.html", "é.html"])
         #expect(try #require(PageRecord(text: text)).files.count == 3)
     }
+
+    @Test func numbersAreWrittenAsTheyAreRead() {
+        for value in [0, 7, 10, 4_600_000, 999_999_999_999_999_999] {
+            var out: [UInt8] = []
+            PageRecord.appendDecimal(value, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(value))
+            #expect(PageRecord.decimal(out) == value)
+        }
+        for value: UInt64 in [0, 0x0123_4567_89AB_CDEF, .max] {
+            var out: [UInt8] = []
+            PageRecord.appendHex(value, to: &out)
+            #expect(out.count == 16 && PageRecord.hexValue(out) == value)
+        }
+        var out: [UInt8] = []
+        PageRecord.appendHex(0xAB, to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "00000000000000ab")
+    }
 }

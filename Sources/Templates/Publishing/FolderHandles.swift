@@ -83,6 +83,8 @@ final class FolderHandles {
         if let fd = try? descriptor(folder) {
             let copy = dup(fd)
             if copy >= 0, let stream = fdopendir(copy) {
+                // A duplicate shares its offset: another listing may have left it at the end.
+                rewinddir(stream)
                 while let entry = readdir(stream) {
                     guard entry.pointee.d_type == UInt8(DT_REG), entry.pointee.d_ino != 0 else { continue }
                     let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
@@ -137,6 +139,7 @@ final class FolderHandles {
             complete = false
             return true
         }
+        rewinddir(listing)
         while let entry = readdir(listing) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
             if name != "." && name != ".." { entries.append((name, entry.pointee.d_type)) }
