@@ -32,7 +32,7 @@ public struct SiteContent: Sendable {
         // The API's and the CSV files' day rows whose inputs did not change are copied.
         let rows = RowSource(history: data.history, common: site.commonInputs, kept: kept)
         let charts = Slot<DashboardCharts.Rendered>()
-        let (entries, reportFiles, pages, repairs) = try site.files(alongside: [
+        let (reportFiles, pages, repairs) = try site.files(alongside: [
             { let files = StaticAPI(data: data, rows: rows).files(); ready?(files); return files },
             { let files = CSVExport(data: data, rows: rows).files(); ready?(files); return files },
             { let files = AnalyticsPages(data: data, templates: self.templates, rows: site.analytics).files(); ready?(files); return files },
@@ -44,11 +44,6 @@ public struct SiteContent: Sendable {
             },
         ], kept: kept, ready: ready)
         var files = reportFiles
-        // Complete reports only: a day or a period in progress is not news yet.
-        files.append(AtomFeed(title: data.settings.title, baseURL: data.baseURL, items: entries.filter { !$0.inProgress }.map {
-            let job = $0.job
-            return AtomFeed.Item(kind: $0.kind, name: $0.name, title: $0.title, summary: { site.summary(job) }, updated: $0.updated)
-        }).file())
         files.append(contentsOf: templates.assets.map { SiteFile(path: $0.path, bytes: $0.bytes) })
         ready?(Array(files[reportFiles.count...]))
 

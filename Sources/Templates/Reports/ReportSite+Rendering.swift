@@ -14,7 +14,7 @@ extension ReportSite {
     /// longest. `ready` gets each report's files as soon as they are made.
     func files(alongside extras: [@Sendable () -> [SiteFile]] = [], kept: (record: PageRecord, folder: String)? = nil,
                ready: (@Sendable ([SiteFile]) -> Void)? = nil)
-        throws(MarkdownRenderer.Failure) -> (entries: [Entry], files: [SiteFile], pages: [String: PageRecord.Page], repairs: [String]) {
+        throws(MarkdownRenderer.Failure) -> (files: [SiteFile], pages: [String: PageRecord.Page], repairs: [String]) {
         let jobs = self.jobs
         let renderer = MarkdownRenderer()
         var names: [String: [String]] = [:]
@@ -29,15 +29,15 @@ extension ReportSite {
         extraSlots.initialize(repeating: [])
         defer { extraSlots.deinitialize(); extraSlots.deallocate() }
         let shared = SendableBuffer(slots), sharedExtras = SendableBuffer(extraSlots)
-        // The archive lists every entry: made beside the reports, not after them.
+        // The archive and the feed list every entry: made beside the reports, not after them.
         let entries = jobs.map { self.entry($0) }
         let keptSizes = kept.map { FolderSizes(root: $0.folder) }
-        let archive = Slot<SiteFile>()
+        let archive = Slot<SiteFile>(), feed = Slot<SiteFile>()
         // Months, then weeks, then days: the longest reports start first,
         // so that no core is left alone with one at the end.
         let order = jobs.indices.filter { jobs[$0].kind == "monthly" } + jobs.indices.filter { jobs[$0].kind == "weekly" }
             + jobs.indices.filter { jobs[$0].kind == "daily" }
-        DispatchQueue.concurrentPerform(iterations: extras.count + 1 + jobs.count) { index in
+        DispatchQueue.concurrentPerform(iterations: extras.count + 2 + jobs.count) { index in
             if index < extras.count {
                 sharedExtras.buffer[index] = extras[index]()
                 return
@@ -47,7 +47,12 @@ extension ReportSite {
                 ready?([archive.value!])
                 return
             }
-            let position = order[index - extras.count - 1]
+            if index == extras.count + 1 {
+                feed.value = self.feed(entries)
+                ready?([feed.value!])
+                return
+            }
+            let position = order[index - extras.count - 2]
             let job = jobs[position], entry = entries[position]
             let family = siblings[job.kind]!
             let inputs = self.inputs(job, entry: entry, siblings: family, common: common)
@@ -79,7 +84,8 @@ extension ReportSite {
             if slot!.repair { repairs += made.map(\.path) }
         }
         files.append(archive.value!)
-        return (entries, files, pages, repairs)
+        files.append(feed.value!)
+        return (files, pages, repairs)
     }
 
     /// The kept files of a report whose inputs are those recorded, when

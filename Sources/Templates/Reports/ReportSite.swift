@@ -2,7 +2,7 @@ import Dispatch
 import Metrics
 
 /// The report part of the site (docs/site.md): every daily, weekly and monthly
-/// report as Markdown and as a page, and the archive.
+/// report as Markdown and as a page, the archive and the feed.
 struct ReportSite: Sendable {
     /// Snapshots, figures, settings.
     let data: SiteData
@@ -144,6 +144,15 @@ struct ReportSite: Sendable {
         return "MRR \(Display.money(closing.revenue.mrr, closing.revenue.currency)) · \(Display.count(closing.users.total)) users · "
             + "\(Display.count(closing.users.premium)) premium · \(Display.count(period.active)) \(active) · "
             + "\(Display.count(period.newUsers)) new · \(Display.plural(period.commands, "command"))"
+    }
+
+    /// `feed.xml`: complete reports only, since a day or a period in
+    /// progress is not news yet.
+    func feed(_ entries: [Entry]) -> SiteFile {
+        AtomFeed(title: settings.title, baseURL: baseURL, items: entries.filter { !$0.inProgress }.map {
+            let job = $0.job
+            return AtomFeed.Item(kind: $0.kind, name: $0.name, title: $0.title, summary: { self.summary(job) }, updated: $0.updated)
+        }).file()
     }
 
     /// `reports/index.html`: every report, newest first, grouped by month.
