@@ -154,8 +154,10 @@ public final class StagedRelease: @unchecked Sendable {
     /// into it, and its record is written again if it was unreadable.
     public func publish(_ files: [SiteFile], record: PageRecord, repairs: [String] = []) throws(AtomicFile.Failure) -> SitePublisher.Outcome {
         let buildID = SitePublisher.buildID(of: files)
-        // Made while the writing thread finishes its queue.
-        let recordBytes = record.bytes
+        // The record's text (some 800 KB at three years) is made on
+        // another core while the last files are stored.
+        let recordBytes = Slot<[UInt8]>(), recordMade = DispatchGroup()
+        DispatchQueue.global().async(group: recordMade) { recordBytes.value = record.bytes }
         let result: Result<(written: Int, linked: Int, paths: [String]), AtomicFile.Failure> = queue.sync {
             for file in files { store(file) }
             if let failure { return .failure(failure) }
@@ -186,7 +188,8 @@ public final class StagedRelease: @unchecked Sendable {
             // The same content: a file written anew is one the current
             // release lost or holds changed (a report's, the API's, an asset).
             let repaired = repair(Array(Set(repairs + counts.paths)).sorted(), of: buildID)
-            if self.record != record { try? record.write(releases: publisher.releases, buildID: buildID, bytes: recordBytes) }
+            recordMade.wait()
+            if self.record != record { try? record.write(releases: publisher.releases, buildID: buildID, bytes: recordBytes.value) }
             abandon()
             return SitePublisher.Outcome(buildID: buildID, unchanged: true, repaired: repaired)
         }
@@ -197,7 +200,8 @@ public final class StagedRelease: @unchecked Sendable {
         AtomicFile.removeTree(final)
         // Written before the swap: a release without its record is only
         // rendered in full by the next build.
-        do { try record.write(releases: publisher.releases, buildID: buildID, bytes: recordBytes) } catch {
+        recordMade.wait()
+        do { try record.write(releases: publisher.releases, buildID: buildID, bytes: recordBytes.value) } catch {
             abandon()
             throw error
         }
