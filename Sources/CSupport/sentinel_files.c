@@ -5,9 +5,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 int sentinel_syncfs(int fd) { return syncfs(fd); }
+
+long long sentinel_file_system_type(int fd) {
+    struct statfs info;
+    if (fstatfs(fd, &info) != 0) return -1;
+    return (long long)info.f_type;
+}
 
 /* Empties the directory open as `fd` (which it closes), depth first. An
  * entry that is gone by the time it is removed counts as removed. */

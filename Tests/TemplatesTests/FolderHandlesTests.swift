@@ -1,3 +1,4 @@
+import CSupport
 import Foundation
 import Glibc
 import Testing
@@ -34,6 +35,42 @@ import Testing
         let other = try Self.tree(["a/one.html"])
         defer { try? FileManager.default.removeItem(atPath: other) }
         #expect(!FolderHandles(root: other).listsSameFile("one.html", in: "a", as: handles))
+    }
+
+    @Test func twoTreesListOneFileOnlyWhereListingsStandForStat() throws {
+        let live = try Self.tree(["reports/a.html", "reports/b.html"])
+        defer { try? FileManager.default.removeItem(atPath: live) }
+        let old = try Self.tree(["reports/b.html"])
+        defer { try? FileManager.default.removeItem(atPath: old) }
+        #expect(link("\(live)/reports/a.html", "\(old)/reports/a.html") == 0)
+        let liveHandles = FolderHandles(root: live), oldHandles = FolderHandles(root: old)
+        let fd = open(live, O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        // ext2/3/4, tmpfs, XFS, Btrfs; elsewhere every check is a `fstatat`.
+        let listable = [0xEF53, 0x0102_1994, 0x5846_5342, 0x9123_683E].contains(sentinel_file_system_type(fd))
+        #expect(oldHandles.listsSameFile("a.html", in: "reports", as: liveHandles) == listable)
+        #expect(!oldHandles.listsSameFile("b.html", in: "reports", as: liveHandles))
+    }
+
+    @Test func aNameChangedInTheTreeIsNoLongerListed() throws {
+        let root = try Self.tree(["x", "d/sub/old.html"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let handles = FolderHandles(root: root)
+        #expect(handles.listedInode("x", in: "") != nil)
+        // A file where a folder belongs is replaced by the folder.
+        let folder = try #require(try handles.descriptor("x", create: true))
+        #expect(handles.listedInode("x", in: "") == nil)
+        #expect(FolderHandles.size("x", in: folder) == nil)
+        // A folder removed takes its subfolders' descriptors along: made
+        // again, they are the new folders, not the removed ones.
+        let root0 = try #require(try handles.descriptor(""))
+        _ = try handles.descriptor("d/sub")
+        #expect(handles.listedInode("old.html", in: "d/sub") != nil)
+        #expect(handles.remove("d", in: root0, folder: ""))
+        let sub = try #require(try handles.descriptor("d/sub", create: true))
+        #expect(handles.listedInode("old.html", in: "d/sub") == nil)
+        #expect(mkdirat(sub, "made", 0o755) == 0)
+        #expect(FileManager.default.fileExists(atPath: "\(root)/d/sub/made"))
     }
 
     @Test func aFolderListedBeforeIsStillSweptWhole() throws {

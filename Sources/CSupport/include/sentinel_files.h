@@ -12,4 +12,8 @@ int sentinel_syncfs(int fd);
 /// when something stayed.
 int sentinel_remove_tree(const char *path);
 
+/// The type of the file system that holds `fd` (statfs(2)'s f_type, such
+/// as 0xEF53 for ext2/3/4), or -1 (errno set).
+long long sentinel_file_system_type(int fd);
+
 #endif

@@ -1,3 +1,4 @@
+import CSupport
 import Glibc
 import Metrics
 import Synchronization
@@ -10,10 +11,12 @@ final class FolderHandles {
     /// The tree's root folder.
     let root: String
     private var descriptors: [Substring: Int32] = [:]
-    // Each folder's regular files' inodes, listed once: a recycled
-    // release checks thousands of files against the current one, and one
-    // listing costs less than a `fstatat` a file.
-    private var listings: [Substring: [String: UInt64]] = [:]
+    // Each folder's regular files' inodes by their names' bytes, listed
+    // once: a recycled release checks thousands of files against the
+    // current one, and one listing costs less than a `fstatat` a file.
+    // An entry is dropped when this tree changes at its name.
+    private var listings: [Substring: [[UInt8]: UInt64]] = [:]
+    private var rootIdentity: (device: UInt64, listable: Bool)?
 
     /// Handles below `root` (opened on first use).
     init(root: String) {
@@ -44,6 +47,7 @@ final class FolderHandles {
             guard let parent = try descriptor(parentPath, create: create) else { return nil }
             var opened = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
             if opened < 0 && create && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) {
+                listings[parentPath]?[Array(name.utf8)] = nil
                 if errno != ENOENT { unlinkat(parent, name, 0) }
                 if mkdirat(parent, name, 0o755) == 0 || errno == EEXIST {
                     opened = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
@@ -79,8 +83,9 @@ final class FolderHandles {
     /// listing gave it (read once, on first use), nil when there is none
     /// or the file system does not say.
     func listedInode(_ name: String, in folder: Substring) -> UInt64? {
-        if let listing = listings[folder] { return listing[name] }
-        var listing: [String: UInt64] = [:]
+        let key = Array(name.utf8)
+        if let listing = listings[folder] { return listing[key] }
+        var listing: [[UInt8]: UInt64] = [:]
         if let fd = try? descriptor(folder) {
             let copy = dup(fd)
             if copy >= 0, let stream = fdopendir(copy) {
@@ -88,7 +93,7 @@ final class FolderHandles {
                 rewinddir(stream)
                 while let entry = readdir(stream) {
                     guard entry.pointee.d_type == UInt8(DT_REG), entry.pointee.d_ino != 0 else { continue }
-                    let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                    let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in Array(bytes.prefix { $0 != 0 }) }
                     listing[name] = UInt64(entry.pointee.d_ino)
                 }
                 closedir(stream)
@@ -97,27 +102,47 @@ final class FolderHandles {
             }
         }
         listings[folder] = listing
-        return listing[name]
+        return listing[key]
     }
 
     /// True when `name` in `folder` is, by both trees' listings, the same
-    /// file as in `other` (one inode: both trees are on one file system,
-    /// side by side in the releases folder). False when either listing
-    /// does not have it: the caller then checks with `sameFile`.
+    /// file as in `other` (one inode). False when either listing does not
+    /// have it, or when listings cannot stand for `fstatat` (the trees are
+    /// on two devices, or on a file system not known to list the inode
+    /// `stat` gives): the caller then checks with `sameFile`.
     func listsSameFile(_ name: String, in folder: Substring, as other: FolderHandles) -> Bool {
-        guard let inode = listedInode(name, in: folder) else { return false }
+        guard let mine = identity, let theirs = other.identity, mine.listable, mine.device == theirs.device,
+              let inode = listedInode(name, in: folder) else { return false }
         return other.listedInode(name, in: folder) == inode
+    }
+
+    /// The root's device, and whether its file system's `readdir` gives
+    /// each file's `st_ino`: ext2/3/4, tmpfs, XFS and Btrfs do; overlayfs
+    /// may not for a folder merged from its layers, and others are not
+    /// relied on.
+    private var identity: (device: UInt64, listable: Bool)? {
+        if let rootIdentity { return rootIdentity }
+        guard let fd = try? descriptor("") else { return nil }
+        var info = stat()
+        let system = sentinel_file_system_type(fd)
+        guard fstat(fd, &info) == 0, system >= 0 else { return nil }
+        let listable: Set<Int64> = [0xEF53, 0x0102_1994, 0x5846_5342, 0x9123_683E]
+        rootIdentity = (UInt64(info.st_dev), listable.contains(Int64(system)))
+        return rootIdentity
     }
 
     /// Removes whatever `name` in the folder `fd` is (a file, a link, or a
     /// folder and all it holds, nothing followed); true when it is gone.
     @discardableResult
     func remove(_ name: String, in fd: Int32, folder: Substring) -> Bool {
+        listings[folder]?[Array(name.utf8)] = nil
         if unlinkat(fd, name, 0) == 0 || errno == ENOENT { return true }
         guard errno == EISDIR else { return false }
+        // The folder's and its subfolders' descriptors and listings go with it.
         let path = folder.isEmpty ? name : "\(folder)/\(name)"
-        if let open = descriptors.removeValue(forKey: Substring(path)) { close(open) }
-        for folder in listings.keys where folder == path || folder.hasPrefix("\(path)/") { listings[folder] = nil }
+        func inside(_ key: Substring) -> Bool { key == path || key.hasPrefix("\(path)/") }
+        for key in descriptors.keys where inside(key) { close(descriptors.removeValue(forKey: key)!) }
+        for key in listings.keys where inside(key) { listings[key] = nil }
         return AtomicFile.removeTree("\(root)/\(path)")
     }
 
