@@ -86,20 +86,8 @@ final class FolderHandles {
         let key = Array(name.utf8)
         if let listing = listings[folder] { return listing[key] }
         var listing: [[UInt8]: UInt64] = [:]
-        if let fd = try? descriptor(folder) {
-            let copy = dup(fd)
-            if copy >= 0, let stream = fdopendir(copy) {
-                // A duplicate shares its offset: another listing may have left it at the end.
-                rewinddir(stream)
-                while let entry = readdir(stream) {
-                    guard entry.pointee.d_type == UInt8(DT_REG), entry.pointee.d_ino != 0 else { continue }
-                    let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in Array(bytes.prefix { $0 != 0 }) }
-                    listing[name] = UInt64(entry.pointee.d_ino)
-                }
-                closedir(stream)
-            } else if copy >= 0 {
-                close(copy)
-            }
+        if let fd = try? descriptor(folder), let entries = FolderHandles.entries(of: fd) {
+            for entry in entries where entry.type == UInt8(DT_REG) && entry.inode != 0 { listing[entry.name] = entry.inode }
         }
         listings[folder] = listing
         return listing[key]
@@ -156,23 +144,35 @@ final class FolderHandles {
         return complete
     }
 
+    /// The entries of the folder `fd` but `.` and `..`: each name's bytes,
+    /// its `d_type` and its `d_ino`; nil when it cannot be listed.
+    private static func entries(of fd: Int32) -> [(name: [UInt8], type: UInt8, inode: UInt64)]? {
+        let copy = dup(fd)
+        guard copy >= 0, let stream = fdopendir(copy) else {
+            if copy >= 0 { close(copy) }
+            return nil
+        }
+        defer { closedir(stream) }
+        // A duplicate shares its offset: another listing may have left it at the end.
+        rewinddir(stream)
+        var entries: [(name: [UInt8], type: UInt8, inode: UInt64)] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in Array(bytes.prefix { $0 != 0 }) }
+            if name.count > 2 || name.contains(where: { $0 != UInt8(ascii: ".") }) {
+                entries.append((name, entry.pointee.d_type, UInt64(entry.pointee.d_ino)))
+            }
+        }
+        return entries
+    }
+
     /// Sweeps one folder; true when it still holds something.
     private func sweep(_ folder: String, _ fd: Int32, _ keeps: (String) -> Bool, _ complete: inout Bool) -> Bool {
-        var entries: [(name: String, type: UInt8)] = []
-        let copy = dup(fd)
-        guard copy >= 0, let listing = fdopendir(copy) else {
-            if copy >= 0 { close(copy) }
+        guard let listed = FolderHandles.entries(of: fd) else {
             complete = false
             return true
         }
-        rewinddir(listing)
-        while let entry = readdir(listing) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name != "." && name != ".." { entries.append((name, entry.pointee.d_type)) }
-        }
-        closedir(listing)
         var holds = false
-        for (name, listedType) in entries {
+        for (name, listedType) in listed.map({ (String(decoding: $0.name, as: UTF8.self), $0.type) }) {
             let path = folder.isEmpty ? name : "\(folder)/\(name)"
             var type = listedType
             if type == UInt8(DT_UNKNOWN) {
