@@ -224,11 +224,11 @@ public struct PageRecord: Sendable, Equatable {
         return PageRecord(bytes: bytes)
     }
 
-    /// Stores the record of release `buildID` (atomically, unflushed: a
-    /// record lost in a crash reads as none, and the next build renders
-    /// every report); `bytes` if they were made beforehand.
-    func write(releases: String, buildID: String, bytes made: [UInt8]? = nil) throws(AtomicFile.Failure) {
-        try AtomicFile.write(made ?? bytes, to: "\(releases)/\(buildID)\(PageRecord.suffix)", syncDirectory: false, syncFile: false)
+    /// Stores a record's `bytes` as that of release `buildID` (atomically,
+    /// unflushed: a record lost in a crash reads as none, and the next
+    /// build renders every report).
+    static func write(_ bytes: [UInt8], releases: String, buildID: String) throws(AtomicFile.Failure) {
+        try AtomicFile.write(bytes, to: "\(releases)/\(buildID)\(PageRecord.suffix)", syncDirectory: false, syncFile: false)
     }
 
     /// Sixteen lowercase hexadecimal digits.

@@ -189,7 +189,7 @@ public final class StagedRelease: @unchecked Sendable {
             // release lost or holds changed (a report's, the API's, an asset).
             let repaired = repair(Array(Set(repairs + counts.paths)).sorted(), of: buildID)
             recordMade.wait()
-            if self.record != record { try? record.write(releases: publisher.releases, buildID: buildID, bytes: recordBytes.value) }
+            if self.record != record { try? PageRecord.write(recordBytes.value!, releases: publisher.releases, buildID: buildID) }
             abandon()
             return SitePublisher.Outcome(buildID: buildID, unchanged: true, repaired: repaired)
         }
@@ -201,7 +201,7 @@ public final class StagedRelease: @unchecked Sendable {
         // Written before the swap: a release without its record is only
         // rendered in full by the next build.
         recordMade.wait()
-        do { try record.write(releases: publisher.releases, buildID: buildID, bytes: recordBytes.value) } catch {
+        do { try PageRecord.write(recordBytes.value!, releases: publisher.releases, buildID: buildID) } catch {
             abandon()
             throw error
         }
